@@ -1,0 +1,11 @@
+"""Teach drf-spectacular how the project's bearer authentication looks."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BearerJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.RevocableJWTAuthentication"
+    name = "jwtAuth"
+    match_subclasses = True
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

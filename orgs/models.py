@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+
+from marketplace.models import TimestampedModel, UUIDModel
+
+
+class Role(models.TextChoices):
+    OWNER = "OWNER"
+    ADMIN = "ADMIN"
+    MEMBER = "MEMBER"
+
+
+# M-02: a higher rank may do everything a lower one may.
+ROLE_RANK = {Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class Organization(TimestampedModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    # Mirrors the OWNER membership so O-02 and U-08 are one indexed lookup.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_organizations"
+    )
+    is_active = models.BooleanField(default=True)
+    currency = models.CharField(max_length=3, default="BRL")
+    # O-05: set when the owner deletes it; the cleanup job sets cleaned_up_at.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    cleaned_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["owner", "cleaned_up_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(UUIDModel):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_unique_user"
+            ),
+            # O-04: exactly one OWNER, enforced by the database as well.
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(role="OWNER"),
+                name="membership_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organization_id} as {self.role}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
+    SUPERSEDED = "SUPERSEDED"
+
+
+class Invitation(UUIDModel):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    # I-02: only the SHA-256 of the token is stored.
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # I-06: a new invitation supersedes the pending one.
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(status="PENDING"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization_id} ({self.status})"
