@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.cache import catalog_changed
 from inventory.exceptions import InsufficientStock
 from inventory.models import MovementKind, StockBalance, StockMovement
 
@@ -68,6 +69,8 @@ def stock_movements_record(
         StockBalance.objects.bulk_update(
             balances.values(), ["available", "reserved", "updated_at"]
         )
+        # Availability shows in the public catalog (P-07).
+        transaction.on_commit(catalog_changed)
     return rows
 
 

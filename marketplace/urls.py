@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
+    path("", include("orders.lifecycle_urls")),
     path("", include("reviews.urls")),
     path("health/liveness", health.liveness, name="health-liveness"),
     path("health/readiness", health.readiness, name="health-readiness"),

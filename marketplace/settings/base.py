@@ -262,7 +262,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks outside `tasks` modules that the worker must know.
+CELERY_IMPORTS = ["orders.notifications"]
+CELERY_BEAT_SCHEDULE = {
+    "invitations-expire": {
+        "task": "orgs.tasks.invitations_expire",
+        "schedule": 60 * 60,
+    },
+    "organizations-cleanup": {
+        "task": "orgs.tasks.organizations_cleanup",
+        "schedule": 60,
+    },
+    "carts-expire": {
+        "task": "orders.tasks.carts_expire",
+        "schedule": 10 * 60,
+    },
+}
 
 # --- Live events -----------------------------------------------------------
 

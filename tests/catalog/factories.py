@@ -1,0 +1,37 @@
+import factory
+from django.utils import timezone
+
+from catalog.models import PriceHistory, Product, Variant
+from tests.orgs.factories import OrganizationFactory
+
+
+class ProductFactory(factory.django.DjangoModelFactory[Product]):
+    class Meta:
+        model = Product
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Product {n}")
+    description = factory.Faker("sentence")
+
+
+class VariantFactory(factory.django.DjangoModelFactory[Variant]):
+    """A variant with a current price; stock is added through the ledger."""
+
+    class Meta:
+        model = Variant
+        skip_postgeneration_save = True
+
+    product = factory.SubFactory(ProductFactory)
+    organization = factory.SelfAttribute("product.organization")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    attributes = factory.LazyFunction(lambda: {"color": "black"})
+
+    @factory.post_generation
+    def price_cents(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            PriceHistory.objects.create(
+                variant=obj,
+                amount_cents=extracted or 1000,
+                currency="BRL",
+                valid_from=timezone.now(),
+            )
