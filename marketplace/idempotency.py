@@ -29,7 +29,7 @@ IDEMPOTENT_REPLAYS = Counter(
 )
 
 HEADER = "Idempotency-Key"
-_KEY = re.compile(r'^"?([\x20-\x7e]{1,255})"?$')
+_KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 _NOT_STORED_CODES = {"IDEMPOTENCY_IN_PROGRESS"}
 _NEVER_REPLAYED_HEADERS = {"set-cookie", "x-request-id", "content-length"}
 # Compare-and-delete, so a request whose lock expired cannot free another's.
@@ -64,15 +64,15 @@ class IdempotencyMiddleware:
         if raw_key is None or not _is_idempotent(view_func, request.method):
             return None
 
-        match = _KEY.match(raw_key)
-        if match is None:
+        key = parse_key(raw_key)
+        if key is None:
             return envelope(
                 400,
                 "IDEMPOTENCY_KEY_INVALID",
                 "Idempotency-Key must be 1-255 printable ASCII characters.",
             )
 
-        slot = _slot(request, match.group(1))
+        slot = _slot(request, key)
         try:
             return _run_once(request, slot, view_func, view_args, view_kwargs)
         except RedisError:
@@ -87,6 +87,13 @@ class IdempotencyMiddleware:
                 "SERVICE_UNAVAILABLE",
                 "Cannot guarantee idempotency right now; retry shortly.",
             )
+
+
+def parse_key(raw: str) -> str | None:
+    """Return the key sent bare or as a quoted string, or None if malformed."""
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        raw = raw[1:-1]
+    return raw if _KEY.match(raw) else None
 
 
 def _is_idempotent(view_func, method: str) -> bool:

@@ -216,3 +216,56 @@ def test_requests_without_a_token_are_401(api_client):
         "code": "NOT_AUTHENTICATED",
         "details": {},
     }
+
+
+def test_u08_owner_of_an_active_organization_must_transfer_first(db):
+    from tests.orgs.factories import OrganizationFactory
+
+    organization = OrganizationFactory()
+
+    response = client_for(organization.owner).delete("/users/me")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "OWNER_MUST_TRANSFER"
+    organization.owner.refresh_from_db()
+    assert organization.owner.is_active is True
+
+
+def forged(user, **claims) -> str:
+    import jwt
+    from django.conf import settings
+
+    payload = {
+        "token_type": "access", "user_id": str(user.pk), "jti": "j", "ver": 0,
+        "exp": 4_000_000_000,
+    } | claims
+    return jwt.encode(payload, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS256")
+
+
+@pytest.mark.parametrize("make_token", [
+    pytest.param(lambda user: forged(user, exp=1_000_000_000), id="expired"),
+    pytest.param(lambda user: forged(user)[:-3] + "abc", id="tampered"),
+    pytest.param(
+        lambda user: __import__("jwt").encode(
+            {"token_type": "access", "user_id": str(user.pk), "jti": "j", "ver": 0},
+            key=None, algorithm="none",
+        ),
+        id="alg-none",
+    ),
+    pytest.param(lambda user: forged(user, ver=1), id="old-version"),
+    pytest.param(lambda user: forged(user, token_type="refresh"), id="refresh-as-access"),
+])
+def test_forged_expired_and_stale_tokens_are_refused(api_client, user, make_token):
+    response = api_client.get(
+        "/users/me", HTTP_AUTHORIZATION=f"Bearer {make_token(user)}"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "TOKEN_INVALID"
+
+
+def test_a_well_formed_forged_token_with_the_right_key_is_accepted(api_client, user):
+    # The control for the test above: only the broken part makes it fail.
+    response = api_client.get("/users/me", HTTP_AUTHORIZATION=f"Bearer {forged(user)}")
+
+    assert response.status_code == 200
