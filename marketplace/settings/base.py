@@ -231,6 +231,10 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# Public catalog pages are cached in Redis; off only to measure the database
+# path (make bench) or to debug.
+CATALOG_CACHE_ENABLED = env_bool("CATALOG_CACHE_ENABLED", True)
+
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 # How long an unfinished first request holds its key before a retry may run.
 IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "60"))
