@@ -9,3 +9,9 @@ class InsufficientStock(DomainError):
         super().__init__(
             variant_id=str(variant_id), requested=requested, available=available
         )
+
+
+class AdjustNotAllowed(DomainError):
+    status_code = 403
+    code = "PERMISSION_DENIED"
+    default_detail = "ADJUST movements need the ADMIN role or above."

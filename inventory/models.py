@@ -16,7 +16,9 @@ class MovementKind(models.TextChoices):
 class StockMovement(UUIDModel):
     """S-01: the append-only ledger; code never updates or deletes a row."""
 
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="movements")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="movements"
+    )
     kind = models.CharField(max_length=11, choices=MovementKind.choices)
     qty = models.IntegerField()
     reason = models.CharField(max_length=200)
@@ -67,10 +69,12 @@ class StockBalance(models.Model):
         constraints = [
             # S-04, enforced by the database as a last line of defence.
             models.CheckConstraint(
-                condition=models.Q(available__gte=0), name="balance_available_not_negative"
+                condition=models.Q(available__gte=0),
+                name="balance_available_not_negative",
             ),
             models.CheckConstraint(
-                condition=models.Q(reserved__gte=0), name="balance_reserved_not_negative"
+                condition=models.Q(reserved__gte=0),
+                name="balance_reserved_not_negative",
             ),
         ]
 

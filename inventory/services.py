@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.cache import catalog_changed
-from inventory.exceptions import InsufficientStock
+from catalog.models import Variant
+from inventory.exceptions import AdjustNotAllowed, InsufficientStock
 from inventory.models import MovementKind, StockBalance, StockMovement
+from orgs.models import ROLE_RANK, Role
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,54 @@ def stock_movements_record(
 def stock_movement_record(*, movement: Movement, user: User | None) -> StockMovement:
     """Record a single movement (the stock movement endpoint, initial stock)."""
     (row,) = stock_movements_record(movements=[movement], user=user)
+    return row
+
+
+# RESERVATION and RELEASE belong to orders: `reserved` must equal what PENDING
+# orders hold (S-03), so people may only receive, remove or correct stock.
+MANUAL_KINDS = (MovementKind.IN, MovementKind.OUT, MovementKind.ADJUST)
+
+
+def stock_movement_manual_record(
+    *,
+    variant: Variant,
+    kind: str,
+    qty: int,
+    reason: str,
+    user: User,
+    role: str,
+    ref_type: str = "",
+    ref_id: str = "",
+) -> StockMovement:
+    """Record a movement a seller's member posts (S-05, S-06).
+
+    ADJUST needs ADMIN or above; `role` is the author's role in the variant's
+    organization.
+    """
+    if kind not in MANUAL_KINDS:
+        raise ValueError(f"{kind} movements are written by orders only.")
+    if kind == MovementKind.ADJUST and ROLE_RANK[role] < ROLE_RANK[Role.ADMIN]:
+        raise AdjustNotAllowed()
+
+    row = stock_movement_record(
+        movement=Movement(
+            variant_id=variant.pk,
+            kind=kind,
+            qty=qty,
+            reason=reason,
+            ref_type=ref_type,
+            ref_id=ref_id,
+        ),
+        user=user,
+    )
+    logger.info(
+        "Stock movement %s %s of variant %s by user %s",
+        kind,
+        qty,
+        variant.pk,
+        user.pk,
+        extra={"variant_id": str(variant.pk), "movement_id": str(row.pk)},
+    )
     return row
 
 

@@ -94,7 +94,9 @@ class Order(TimestampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["buyer", "-id"]),
             models.Index(fields=["buyer", "status", "-id"]),
+            models.Index(fields=["organization", "-id"]),
             models.Index(fields=["organization", "status", "-id"]),
         ]
 
