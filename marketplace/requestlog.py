@@ -27,11 +27,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class RequestIdMiddleware:
-    """Accept or generate X-Request-ID, echo it, and log the request once.
-
-    The logged path never includes the query string: `?access_token=` on the
-    event stream must not reach a log.
-    """
+    """Accept or generate X-Request-ID, echo it, and log the request once."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -48,15 +44,16 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
         response["X-Request-ID"] = request_id
+        path = loggable_path(request)
         logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": _user_id(request),
@@ -69,3 +66,17 @@ def _user_id(request: HttpRequest) -> str:
     # DRF copies the user it authenticated onto the Django request.
     user = getattr(request, "user", None)
     return str(user.pk) if user is not None and user.is_authenticated else ""
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """Return the request path with its secrets masked.
+
+    The query string is left out (`?access_token=` on the event stream), and
+    a URL segment captured as `token` (invitation links, I-02) is masked.
+    """
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    secret = match.kwargs.get("token") if match is not None else None
+    if secret:
+        path = path.replace(str(secret), "[token]")
+    return path

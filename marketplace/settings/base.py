@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from redis.connection import parse_url as parse_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,7 +43,6 @@ INSTALLED_APPS = [
     "django_prometheus",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_eventstream",
     "storages",
     "accounts",
     "orgs",
@@ -251,6 +249,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "orgs.models.Role",
+        # Invitations and role changes may grant only these (M-06, I-01).
+        "AssignableRoleEnum": "orgs.models.ASSIGNABLE_ROLE_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.schema.add_error_responses",
@@ -282,12 +285,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60,
     },
 }
-
-# --- Live events -----------------------------------------------------------
-
-# django-eventstream fans events out through Redis so every server process
-# delivers what any other published; it takes redis.Redis() keyword arguments.
-EVENTSTREAM_REDIS = parse_redis_url(REDIS_URL)
 
 # --- Logs ------------------------------------------------------------------
 
