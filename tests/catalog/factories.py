@@ -2,7 +2,8 @@ import factory
 from django.utils import timezone
 
 from catalog.models import PriceHistory, Product, Variant
-from tests.orgs.factories import OrganizationFactory
+from tests.inventory.factories import stock_in
+from tests.orgs.factories import MembershipFactory, OrganizationFactory
 
 
 class ProductFactory(factory.django.DjangoModelFactory[Product]):
@@ -35,3 +36,16 @@ class VariantFactory(factory.django.DjangoModelFactory[Variant]):
                 currency="BRL",
                 valid_from=timezone.now(),
             )
+
+
+def member_of(organization, role: str):
+    """A user with a membership of this role in the organization."""
+    return MembershipFactory(organization=organization, role=role).user
+
+
+def sellable_product(*, price_cents: int = 1000, stock: int = 5, **kwargs) -> Product:
+    """A product the public catalog shows: one variant, priced, in stock."""
+    variant = VariantFactory(price_cents=price_cents, **kwargs)
+    if stock:
+        stock_in(variant, stock)
+    return variant.product

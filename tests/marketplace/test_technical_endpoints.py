@@ -18,7 +18,7 @@ def test_liveness_touches_nothing(api_client):
 
 
 @pytest.mark.django_db
-def test_readiness_is_200_when_every_service_answers(api_client):
+def test_readiness_is_200_when_every_service_answers(api_client, s3):
     response = api_client.get("/health/readiness")
 
     assert response.json() == {
