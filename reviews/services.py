@@ -4,6 +4,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from catalog.cache import catalog_changed
 from catalog.models import Variant
 from reviews.exceptions import AlreadyReviewed, ReviewNotAllowed
 from reviews.models import Review
@@ -38,6 +39,8 @@ def review_create(*, user: User, variant: Variant, score: int, comment: str) -> 
                 score=score,
                 comment=comment,
             )
+            # rating_avg and review_count show in the catalog.
+            transaction.on_commit(catalog_changed)
     except IntegrityError:
         # A concurrent request by the same user won the unique constraint.
         raise AlreadyReviewed(variant_id=str(variant.pk)) from None
@@ -55,5 +58,7 @@ def review_create(*, user: User, variant: Variant, score: int, comment: str) -> 
 def review_delete(*, review: Review) -> None:
     """Delete a review; callers check it is the author's (or staff's, in admin)."""
     review_id = review.pk
-    review.delete()
+    with transaction.atomic():
+        review.delete()
+        transaction.on_commit(catalog_changed)
     logger.info("Review %s deleted", review_id, extra={"review_id": str(review_id)})
