@@ -62,3 +62,11 @@ class RoleTooLow(DomainError):
     status_code = 403
     code = "PERMISSION_DENIED"
     default_detail = "Your role does not allow this."
+
+
+class AlreadyOwner(DomainError):
+    """Transfer to the current OWNER: bad input, reported on the field."""
+
+    status_code = 400
+    code = "VALIDATION_ERROR"
+    default_detail = "Invalid input."

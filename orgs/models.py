@@ -10,6 +10,11 @@ class Role(models.TextChoices):
     MEMBER = "MEMBER"
 
 
+# M-06/I-01: the roles a role change or an invitation may give; only
+# transfer-ownership makes an OWNER.
+ASSIGNABLE_ROLES = (Role.ADMIN, Role.MEMBER)
+ASSIGNABLE_ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
+
 # M-02: a higher rank may do everything a lower one may.
 ROLE_RANK = {Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
@@ -19,7 +24,9 @@ class Organization(TimestampedModel):
     slug = models.SlugField(max_length=60, unique=True)
     # Mirrors the OWNER membership so O-02 and U-08 are one indexed lookup.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_organizations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_organizations",
     )
     is_active = models.BooleanField(default=True)
     currency = models.CharField(max_length=3, default="BRL")
@@ -29,6 +36,19 @@ class Organization(TimestampedModel):
 
     class Meta:
         ordering = ["-id"]
+        constraints = [
+            # O-05: is_active mirrors deleted_at, and only a deleted
+            # organization can have been cleaned up.
+            models.CheckConstraint(
+                condition=models.Q(deleted_at__isnull=True) | models.Q(is_active=False),
+                name="organization_deleted_is_inactive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cleaned_up_at__isnull=True)
+                | models.Q(deleted_at__isnull=False),
+                name="organization_cleaned_only_if_deleted",
+            ),
+        ]
         indexes = [models.Index(fields=["owner", "cleaned_up_at"])]
 
     def __str__(self) -> str:
@@ -58,6 +78,10 @@ class Membership(UUIDModel):
                 name="membership_one_owner",
             ),
         ]
+        indexes = [
+            # The member list: one organization, newest first, keyset pages.
+            models.Index(fields=["organization", "-id"], name="membership_org_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.organization_id} as {self.role}"
@@ -79,7 +103,9 @@ class Invitation(UUIDModel):
     email = models.EmailField(max_length=254)
     role = models.CharField(max_length=10, choices=Role.choices)
     status = models.CharField(
-        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
     )
     # I-02: only the SHA-256 of the token is stored.
     token_hash = models.CharField(max_length=64, unique=True)
@@ -99,8 +125,19 @@ class Invitation(UUIDModel):
                 condition=models.Q(status="PENDING"),
                 name="invitation_one_pending_per_email",
             ),
+            # I-01: only transfer-ownership makes an OWNER.
+            models.CheckConstraint(
+                condition=models.Q(role__in=["ADMIN", "MEMBER"]),
+                name="invitation_role_not_owner",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["organization", "-id"], name="invitation_org_newest"),
+            models.Index(
+                fields=["organization", "status", "-id"], name="invitation_org_status"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organization_id} ({self.status})"

@@ -8,6 +8,7 @@ request and kept as `request.membership` for the view to use.
 Non-members get 404, so the resource's existence is not revealed; members
 whose role is too low get 403; anonymous callers get 401.
 """
+
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
