@@ -17,6 +17,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from marketplace.requestlog import loggable_path
+
 logger = logging.getLogger(__name__)
 
 
@@ -88,7 +90,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     logger.error(
         "Unhandled error in %s %s",
         getattr(request, "method", "?"),
-        getattr(request, "path", "?"),
+        loggable_path(request) if request is not None else "?",
         exc_info=exc,
         extra={"status_code": 500},
     )
@@ -117,7 +119,7 @@ def _unavailable_response(exc: Exception, context: dict) -> Response:
     logger.error(
         "Backing service unavailable in %s %s: %s",
         getattr(request, "method", "?"),
-        getattr(request, "path", "?"),
+        loggable_path(request) if request is not None else "?",
         exc.__class__.__name__,
         exc_info=exc,
         extra={"status_code": 503},

@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from redis.exceptions import RedisError
 
 from marketplace.errors import envelope
+from marketplace.requestlog import loggable_path
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class IdempotencyMiddleware:
             logger.error(
                 "Idempotency store unreachable; refusing %s %s",
                 request.method,
-                request.path,
+                loggable_path(request),
                 exc_info=True,
             )
             return envelope(

@@ -7,7 +7,14 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, STAFF_EMAIL
 
 # Each app's demo builds on the ones before it.
-DEMO_MODULES = ["accounts.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "orgs.demo",
+    "catalog.demo",
+    "inventory.demo",
+    "orders.demo",
+    "reviews.demo",
+]
 
 
 class Command(BaseCommand):
