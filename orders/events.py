@@ -18,6 +18,7 @@ from uuid import UUID
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connection
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
@@ -75,6 +76,23 @@ def order_events_backlog(
     return events[-1:]
 
 
+def connection_release() -> None:
+    """Give back this thread's database connection, outside a transaction.
+
+    A stream stays open for minutes; holding a connection for each would
+    exhaust PostgreSQL's connections long before the server's memory.
+    """
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _backlog_read(*, order: Order, last_event_id: int | None) -> list[OrderEvent]:
+    try:
+        return order_events_backlog(order=order, last_event_id=last_event_id)
+    finally:
+        connection_release()
+
+
 async def order_event_stream(
     *, order: Order, last_event_id: int | None, deadline: float
 ) -> AsyncIterator[str]:
@@ -89,7 +107,7 @@ async def order_event_stream(
     pubsub = client.pubsub()
     try:
         await pubsub.subscribe(order_event_channel(order.pk))
-        backlog = await sync_to_async(order_events_backlog)(
+        backlog = await sync_to_async(_backlog_read)(
             order=order, last_event_id=last_event_id
         )
         yield f"retry: {RETRY_MILLISECONDS}\n\n"

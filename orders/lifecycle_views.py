@@ -169,6 +169,7 @@ class OrderEventsView(APIView):
     )
     def get(self, request: Request, order_id) -> StreamingHttpResponse:
         order = order_access(request, self).order
+        events.connection_release()
         stream = events.order_event_stream(
             order=order,
             last_event_id=_last_event_id(request),
@@ -187,6 +188,6 @@ def _last_event_id(request: Request) -> int | None:
     )
     # An id this server never sent is treated as none: the client then
     # gets the current status, which is all it needs to be right again.
-    if raw is None or not raw.strip().isdigit():
+    if raw is None or not (raw.strip().isascii() and raw.strip().isdigit()):
         return None
     return int(raw)

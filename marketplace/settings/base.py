@@ -92,7 +92,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/marketplace"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        # Under ASGI each request's sync code may run on a new thread, so a
+        # persistent connection is rarely reused and they pile up until
+        # PostgreSQL refuses more: close each at the end of its request.
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
