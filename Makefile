@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test
+.PHONY: run test bench
 
 run: $(STAMP)
 	$(VENV)/bin/python -m marketplace.devstack run
 
 test: $(STAMP)
 	$(VENV)/bin/python -m marketplace.devstack test $(ARGS)
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
