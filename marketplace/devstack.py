@@ -462,6 +462,10 @@ def command_test(args: list[str], signals: Signals) -> int:
     with services("test") as env:
         if signals.count:
             return 1
+        # Importing this package ran marketplace/celery.py, which defaults
+        # DJANGO_SETTINGS_MODULE to the local settings; pytest-django would
+        # prefer that variable over pytest.ini's test settings.
+        env["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.test"
         return signals.run_foreground([sys.executable, "-m", "pytest", *args], env)
 
 

@@ -232,3 +232,25 @@ def test_forget_dead_handles_keeps_only_live_pids(tmp_path: Path) -> None:
     devstack.forget_dead_handles(tmp_path)
 
     assert json.loads(handles.read_text()) == [os.getpid()]
+
+
+def test_test_command_runs_pytest_on_the_test_settings(monkeypatch):
+    from marketplace import devstack
+
+    seen: dict[str, str] = {}
+
+    @contextlib.contextmanager
+    def no_services(mode):
+        yield {"DJANGO_SETTINGS_MODULE": "marketplace.settings.local"}
+
+    class Recorder:
+        count = 0
+
+        def run_foreground(self, args, env):
+            seen.update(env)
+            return 0
+
+    monkeypatch.setattr(devstack, "services", no_services)
+
+    assert devstack.command_test(["-q"], Recorder()) == 0
+    assert seen["DJANGO_SETTINGS_MODULE"] == "marketplace.settings.test"
