@@ -5,6 +5,9 @@ from accounts.models import User
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # Empty when no photo is set; the schema must allow "" besides a URL.
+    photo_url = serializers.URLField(read_only=True, allow_blank=True)
+
     class Meta:
         model = User
         fields = ["id", "email", "name", "photo_url", "is_active", "created_at"]
@@ -13,7 +16,8 @@ class UserSerializer(serializers.ModelSerializer):
 
 class SignupSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=1024, write_only=True)
+    # U-03; min_length puts the rule in the schema too.
+    password = serializers.CharField(min_length=12, max_length=1024, write_only=True)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
     def validate_password(self, value: str) -> str:

@@ -107,9 +107,7 @@ def _is_idempotent(view_func, method: str) -> bool:
 
 
 def _slot(request: HttpRequest, key: str) -> _Slot:
-    credentials = request.headers.get("Authorization") or (
-        "anonymous:" + request.META.get("REMOTE_ADDR", "")
-    )
+    credentials = request.headers.get("Authorization") or _session_or_address(request)
     scope = "\n".join([credentials, request.method, request.path, key])
     digest = hashlib.sha256(scope.encode()).hexdigest()
     return _Slot(
@@ -117,6 +115,14 @@ def _slot(request: HttpRequest, key: str) -> _Slot:
         lock_key=f"idem:lock:{digest}",
         fingerprint=_fingerprint(request.body),
     )
+
+
+def _session_or_address(request: HttpRequest) -> str:
+    # Browsable-API callers are their session's user; anyone else their IP.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"session-user:{user.pk}"
+    return "anonymous:" + request.META.get("REMOTE_ADDR", "")
 
 
 def _fingerprint(body: bytes) -> str:

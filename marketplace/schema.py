@@ -21,7 +21,7 @@ ERROR_SCHEMA = {
     "required": ["detail", "code", "details"],
     "properties": {
         "detail": {"type": "string"},
-        "code": {"type": "string", "example": "VALIDATION_ERROR"},
+        "code": {"type": "string", "description": "Stable UPPER_SNAKE code."},
         "details": {"type": "object", "additionalProperties": True},
     },
 }

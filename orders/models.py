@@ -115,6 +115,9 @@ class OrderItem(UUIDModel):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.qty} × {self.sku}"
+
 
 class OrderTransition(models.Model):
     """One status change of an order: the audit trail and the SSE event log.
@@ -140,3 +143,6 @@ class OrderTransition(models.Model):
                 fields=["order", "sequence"], name="order_transition_sequence"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.from_status or '—'} → {self.to_status}"

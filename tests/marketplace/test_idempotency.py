@@ -193,3 +193,23 @@ def test_two_processes_racing_on_one_key_run_the_handler_once():
     assert answers[0] == (201, {"runs": 1})
     assert answers[1][0] == 409
     assert answers[1][1]["code"] == "IDEMPOTENCY_IN_PROGRESS"
+
+
+def test_browsable_api_sessions_are_scoped_to_their_user(db, client):
+    from tests.accounts.factories import UserFactory
+
+    first, second = UserFactory(), UserFactory()
+    def session_post():
+        return client.post(
+            "/test/counting", {"n": 1}, content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="key-1",
+        )
+
+    client.force_login(first)
+    mine = session_post()
+    client.force_login(second)
+    theirs = session_post()
+
+    assert "Idempotent-Replayed" not in theirs
+    assert runs() == 2
+    assert mine.status_code == theirs.status_code == 201
