@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 CHROMIUM_STAMP := $(VENV)/.chromium
 
-.PHONY: run test bench
+.PHONY: run test bench drills
 
 run: $(STAMP)
 	$(VENV)/bin/python -m marketplace.devstack run
@@ -14,6 +14,10 @@ test: $(STAMP) $(CHROMIUM_STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench
+
+# The fault drills alone; `make test` runs them too.
+drills: $(STAMP)
+	$(VENV)/bin/python -m marketplace.devstack test -m drill $(ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

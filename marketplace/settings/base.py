@@ -275,6 +275,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task whose worker died is handed out again after this
+# many seconds (Redis' default is an hour). Longer tasks would run twice,
+# so every task stays idempotent.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 # Tasks outside `tasks` modules that the worker must know.
 CELERY_IMPORTS = ["orders.notifications"]
 CELERY_BEAT_SCHEDULE = {

@@ -17,6 +17,7 @@ from inventory.models import MovementKind
 from inventory.services import Movement, stock_movements_record
 from marketplace.errors import DomainError, NotFound
 from marketplace.ids import uuid7
+from marketplace.tasks import enqueue_on_commit
 from orders.exceptions import CartEmpty, PriceChanged, ProductUnavailable
 from orders.metrics import CHECKOUTS_REFUSED
 from orders.models import (
@@ -245,7 +246,7 @@ def _order_place(
     cart.status = CartStatus.CONVERTED
     cart.save(update_fields=["status", "updated_at"])
 
-    transaction.on_commit(lambda: order_placed_notify.delay(order_id=str(order.pk)))
+    enqueue_on_commit(order_placed_notify, order_id=str(order.pk))
     logger.info(
         "Order %s placed from cart %s",
         order.pk,

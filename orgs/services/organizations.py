@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from catalog.cache import catalog_changed
+from marketplace.tasks import enqueue_on_commit
 from orgs import tasks
 from orgs.exceptions import AlreadyOwner, NotAMember, SlugTaken
 from orgs.models import InvitationStatus, Membership, Organization, Role
@@ -121,8 +122,9 @@ def organization_delete(*, organization_id: UUID, user: User | None) -> Organiza
         )
         # P-07: its products leave the public catalog at once.
         transaction.on_commit(catalog_changed)
-        transaction.on_commit(
-            lambda: tasks.organization_cleanup_task.delay(str(organization.pk))
+        # With the broker down, the every-minute sweep does the cleanup.
+        enqueue_on_commit(
+            tasks.organization_cleanup_task, organization_id=str(organization.pk)
         )
 
     logger.info(
