@@ -4,6 +4,7 @@ Current prices (P-06), stock and review aggregates are computed by
 PostgreSQL as subqueries of the page's own query, so a page costs the same
 number of queries whatever its size.
 """
+import functools
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQuery
@@ -126,6 +127,31 @@ def _variants_sellable() -> QuerySet[Variant]:
 
 def catalog_products() -> QuerySet[Product]:
     """P-07: the products the public catalog shows, with their entry fields."""
+    # Resolving these nested subqueries costs Django more than PostgreSQL
+    # takes to run them, so the queryset is built once per process and
+    # every caller gets a clone. It holds no Python-side values: "now" is
+    # the database's statement time.
+    return _catalog_products_base().all()
+
+
+def catalog_entries() -> QuerySet[Product]:
+    """The catalog listing: only the columns an entry shows.
+
+    Leaves out the description and the search vector, the widest columns.
+    """
+    return catalog_products().only(
+        "id",
+        "title",
+        "image_keys",
+        "created_at",
+        "organization__id",
+        "organization__name",
+        "organization__slug",
+    )
+
+
+@functools.cache
+def _catalog_products_base() -> QuerySet[Product]:
     cheapest = _variants_sellable().order_by("price_cents", "id")
     reviews = Review.objects.filter(product=OuterRef("pk")).values("product")
     return (

@@ -278,7 +278,7 @@ class CatalogView(GenericAPIView):
 
         def build() -> dict:
             products = selectors.catalog_products_filter(
-                selectors.catalog_products(),
+                selectors.catalog_entries(),
                 q=filters.get("q"),
                 organization_slug=filters.get("organization"),
                 min_price_cents=filters.get("min_price_cents"),
