@@ -192,6 +192,9 @@ class AttributesField(serializers.JSONField):
                 raise serializers.ValidationError(
                     f"{name!r} must be a string of at most 200 characters."
                 )
+            # PostgreSQL's jsonb cannot hold U+0000; refuse it as CharField does.
+            if "\x00" in name or "\x00" in text:
+                raise serializers.ValidationError("Null characters are not allowed.")
         return value
 
 

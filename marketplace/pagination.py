@@ -1,4 +1,5 @@
 """Cursor pagination, the default for every list (SPEC 1, Pagination)."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -11,7 +12,8 @@ def page_size_from(request: Request, default: int) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    # isdigit() alone also passes "²", which int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise ValidationError(
             {"page_size": [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}."]}
         )
@@ -38,6 +40,16 @@ class CursorPagination(pagination.CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound:
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        # A well-formed but forged cursor can carry a position the ordering
+        # field cannot hold (not a UUID, not a date); that is bad input too.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except DjangoValidationError:
+            if self.cursor_query_param not in request.query_params:
+                raise
             raise ValidationError({"cursor": ["Invalid cursor."]}) from None
 
 
