@@ -1,4 +1,5 @@
 """Bearer-token authentication that honours every kind of revocation."""
+
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken

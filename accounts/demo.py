@@ -1,4 +1,5 @@
 """Demo accounts for seed_demo: one staff user and a handful of buyers."""
+
 from accounts.models import User
 
 DEMO_PASSWORD = "demo-password-123"

@@ -1,4 +1,5 @@
 """Teach drf-spectacular how the project's bearer authentication looks."""
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 

@@ -1,4 +1,5 @@
 """Writes on accounts: signup, login, profile changes, deactivation, logout."""
+
 import logging
 
 from django.contrib.auth import authenticate
@@ -12,7 +13,9 @@ from orgs.selectors import organizations_owned_active_exist
 logger = logging.getLogger(__name__)
 
 
-def user_signup(*, email: str, password: str, name: str = "") -> tuple[User, tokens.TokenPair]:
+def user_signup(
+    *, email: str, password: str, name: str = ""
+) -> tuple[User, tokens.TokenPair]:
     """U-01..U-04: create the account and log it in."""
     try:
         with transaction.atomic():
@@ -32,7 +35,9 @@ def user_login(*, email: str, password: str) -> tokens.TokenPair:
     return tokens.token_pair_issue(user=user)
 
 
-def user_update(*, user: User, name: str | None = None, photo_url: str | None = None) -> User:
+def user_update(
+    *, user: User, name: str | None = None, photo_url: str | None = None
+) -> User:
     """U-07: change the profile; the e-mail never changes."""
     if name is not None:
         user.name = name

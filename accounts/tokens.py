@@ -8,6 +8,7 @@ Three mechanisms, each for what it does best:
 - every token carries the user's `token_version` (claim `ver`); raising it
   kills all of the user's tokens in one write.
 """
+
 import logging
 import time
 from dataclasses import dataclass
@@ -56,7 +57,10 @@ def token_pair_rotate(*, refresh_token: str) -> TokenPair:
         .filter(jti=refresh["jti"])
         .first()
     )
-    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+    if (
+        outstanding is None
+        or BlacklistedToken.objects.filter(token=outstanding).exists()
+    ):
         raise TokenInvalid()
 
     user = token_user(token=refresh)

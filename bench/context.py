@@ -1,4 +1,5 @@
 """What every scenario receives, and how it records figures or skips."""
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -9,6 +9,7 @@ recomputed from the ledger, so `verify_stock` agrees with every balance.
 A row in `bench_dataset` marks a finished load; the whole load is one
 transaction, so a failed or interrupted load leaves no marker and no rows.
 """
+
 import hashlib
 import secrets
 from dataclasses import dataclass

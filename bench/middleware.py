@@ -1,4 +1,5 @@
 """Count the SQL queries of each request and answer them in `X-Query-Count`."""
+
 from collections.abc import Callable
 from typing import Any
 

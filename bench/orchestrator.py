@@ -8,6 +8,7 @@ for the uncached catalog, deep pages and query counts; last `verify_stock`.
 Figures go to var/bench/summary.json and a table on stdout. The exit code
 is 0 even when targets are missed; 1 when a scenario could not be measured.
 """
+
 import json
 import os
 import resource
@@ -64,7 +65,7 @@ class Run:
             self.say(f"  skipped: {reason}")
         except (Interrupted, KeyboardInterrupt):
             raise
-        except Exception as error:  # noqa: BLE001 - reported, then the next one
+        except Exception as error:
             self.failed[name] = f"{type(error).__name__}: {error}"
             self.say(f"  FAILED: {self.failed[name]}")
             traceback.print_exc(file=sys.stderr)

@@ -6,6 +6,7 @@ OPEN carts (one per buyer and organization, C-01) and tokens, and writes
 them to `var/bench/run/` for the load scripts: one `token<TAB>cart<TAB>key`
 line per checkout, and `fixture.json` for everything else.
 """
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,9 @@ def _checkout_groups(
     """Split the buyers between the scenarios; each buys one unit of a variant."""
     bounds = [sizes.growth, sizes.growth, sizes.hot, sizes.spread]
     starts = [sum(bounds[:i]) for i in range(len(bounds))]
-    slices = [buyers[start : start + size] for start, size in zip(starts, bounds)]
+    slices = [
+        buyers[start : start + size] for start, size in zip(starts, bounds, strict=True)
+    ]
     return {
         "growth_small": ([roles.ledger_small], slices[0]),
         "growth_large": ([roles.ledger_large], slices[1]),
@@ -150,9 +153,7 @@ def _heavy_buyer_orders(
     """Give one buyer, and the organization, more than a page of orders."""
     for _ in range(count):
         cart = _carts_create(organization, [variant_id], [heavy])[0]
-        order_checkout(
-            buyer=heavy, cart_id=cart.pk, shipping_address=SHIPPING_ADDRESS
-        )
+        order_checkout(buyer=heavy, cart_id=cart.pk, shipping_address=SHIPPING_ADDRESS)
 
 
 def _heavy_buyer_carts(heavy: User) -> None:

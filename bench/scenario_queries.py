@@ -4,6 +4,7 @@ The bench settings add a middleware that counts each request's SQL
 statements and answers them in `X-Query-Count`. Run on the server whose
 catalog cache is off, so catalog pages count their real queries.
 """
+
 from bench.context import Context
 from bench.middleware import QUERY_COUNT_HEADER
 

@@ -6,6 +6,7 @@ by the seller over HTTP, and the client reports, per event, the time from
 the transition's `at` (written in its transaction, just before the commit)
 to the event's arrival.
 """
+
 import json
 import select
 import subprocess

@@ -3,6 +3,7 @@
 Compared figures are measured in alternating rounds on the same server
 (A, B, A, B), so a burst of machine noise lands on both sides.
 """
+
 from statistics import mean
 
 from bench.context import Context, Skipped

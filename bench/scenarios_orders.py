@@ -4,6 +4,7 @@ Every checkout buys one unit from an OPEN cart prepared for its own buyer;
 wrk sends `POST /orders` with the cart id and a unique Idempotency-Key per
 line of a pairs file. Compared runs alternate halves of their files.
 """
+
 from pathlib import Path
 from statistics import mean, median
 
@@ -71,7 +72,7 @@ def checkout_growth_and_replay(ctx: Context) -> None:
     small = halves(ctx.run_dir / "growth_small.tsv")
     large = halves(ctx.run_dir / "growth_large.tsv")
     runs: dict[str, list[WrkResult]] = {"small": [], "large": []}
-    for small_half, large_half in zip(small, large):
+    for small_half, large_half in zip(small, large, strict=True):
         runs["small"].append(checkouts(ctx, small_half, 1))
         runs["large"].append(checkouts(ctx, large_half, 1))
     replays = [checkouts(ctx, half, 1) for half in small]
@@ -92,7 +93,7 @@ def hot_sku(ctx: Context) -> None:
     runs: dict[str, list[WrkResult]] = {"hot": [], "spread": []}
     hot_halves = halves(ctx.run_dir / "hot.tsv")
     spread_halves = halves(ctx.run_dir / "spread.tsv")
-    for hot_half, spread_half in zip(hot_halves, spread_halves):
+    for hot_half, spread_half in zip(hot_halves, spread_halves, strict=True):
         runs["hot"].append(checkouts(ctx, hot_half, RACE_CONNECTIONS))
         runs["spread"].append(checkouts(ctx, spread_half, RACE_CONNECTIONS))
 

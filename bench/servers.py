@@ -1,4 +1,5 @@
 """The system under test, served as production would: several uvicorn workers."""
+
 import contextlib
 import sys
 import time
@@ -44,9 +45,7 @@ def rss_bytes(pid: int) -> int:
 
 
 @contextlib.contextmanager
-def server_running(
-    name: str, env: dict[str, str], log_dir: Path
-) -> Iterator[Server]:
+def server_running(name: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
     """Start uvicorn with the bench settings; stop it and its workers on exit."""
     port = free_port()
     args = [

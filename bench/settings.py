@@ -5,6 +5,7 @@ off, JSON logs, throttles, idempotency); only what needs a real deployment
 changes: no TLS redirect, plain static storage, local hosts, rate limits
 that a load test does not hit, and logs kept under var/bench.
 """
+
 import os
 from pathlib import Path
 
@@ -31,9 +32,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 STORAGES = {
     **STORAGES,
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Outermost after the metrics, so it sees every query a request makes.
 MIDDLEWARE = [MIDDLEWARE[0], "bench.middleware.QueryCountMiddleware", *MIDDLEWARE[1:]]

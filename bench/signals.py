@@ -4,6 +4,7 @@ devstack's `Signals` counts stop requests instead of raising them, so no
 cleanup is ever cut short; the orchestrator checks `Stop.requested` between
 steps and unwinds through its exit stack, which stops every child it started.
 """
+
 from marketplace.devstack import Signals
 
 

@@ -10,7 +10,9 @@ waits for each one's first event (the current status), then prints
 with each event's delay: arrival time minus the event's `at`, which is when
 the transition row was written, just before its commit.
 """
+
 import asyncio
+import contextlib
 import json
 import sys
 import time
@@ -114,10 +116,8 @@ async def main_async(config: dict) -> dict:
         streams.expected = await _read_expected()
         if len(streams.delays_ms) >= streams.expected:
             streams.arrived.set()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(streams.arrived.wait(), EVENTS_TIMEOUT)
-        except TimeoutError:
-            pass
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,4 +1,5 @@
 """Turn the measured figures into the summary's ratios, verdicts and table."""
+
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,11 +125,17 @@ def table(summary: dict) -> str:
         )
     memory = summary.get("sse_memory_per_stream_kib")
     rows.append(
-        ("sse_memory_per_stream_kib", "-" if memory is None else f"{memory:g}",
-         "report", "-" if memory is not None else "SKIPPED")
+        (
+            "sse_memory_per_stream_kib",
+            "-" if memory is None else f"{memory:g}",
+            "report",
+            "-" if memory is not None else "SKIPPED",
+        )
     )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
         for row in rows
     )

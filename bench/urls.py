@@ -1,4 +1,5 @@
 """The project's routes plus `bench/bare`, the baseline every ratio divides by."""
+
 from django.urls import include, path
 
 from bench.views import BareView

@@ -1,4 +1,5 @@
 """The bare endpoint: the full middleware and DRF stack, no work behind it."""
+
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response

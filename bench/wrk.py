@@ -5,6 +5,7 @@ distribution). Scripts under bench/wrk/ may also print one `BENCH_JSON {...}`
 line from their `done()` with what the report lacks: response statuses and
 the number of requests that did real work.
 """
+
 import json
 import os
 import re

@@ -9,6 +9,7 @@ cached past the next `valid_from` still in the future, and never for more
 than a minute. When Redis is down the cache misses and pages come from the
 database.
 """
+
 import hashlib
 import time
 from collections.abc import Callable
@@ -65,8 +66,10 @@ def page_cached(
 
     until_change = seconds_until_change()
     page = build()
-    ttl = PAGE_TTL_SECONDS if until_change is None else min(
-        PAGE_TTL_SECONDS, int(until_change)
+    ttl = (
+        PAGE_TTL_SECONDS
+        if until_change is None
+        else min(PAGE_TTL_SECONDS, int(until_change))
     )
     if ttl >= 1:
         cache.set(key, page, timeout=ttl)

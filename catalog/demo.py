@@ -6,6 +6,7 @@ seller has a price scheduled for the future), initial stock recorded on the
 ledger, and generated PNG images uploaded to the bucket. Organizations that
 already have products are left alone, so running it twice changes nothing.
 """
+
 import math
 import random
 import struct
@@ -99,9 +100,7 @@ def png_bytes(*, width: int, height: int, color: tuple[int, int, int]) -> bytes:
     light = tuple(min(255, channel + 60) for channel in color)
     rows = b"".join(
         b"\x00"
-        + b"".join(
-            bytes(color if (x + y) // 8 % 2 else light) for x in range(width)
-        )
+        + b"".join(bytes(color if (x + y) // 8 % 2 else light) for x in range(width))
         for y in range(height)
     )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)

@@ -8,6 +8,7 @@ public endpoint for presigning, because a signature covers the host and the
 browser may reach the bucket under another name (compose: `minio` inside,
 `localhost` outside).
 """
+
 import logging
 import re
 import uuid

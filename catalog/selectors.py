@@ -4,6 +4,7 @@ Current prices (P-06), stock and review aggregates are computed by
 PostgreSQL as subqueries of the page's own query, so a page costs the same
 number of queries whatever its size.
 """
+
 import functools
 from uuid import UUID
 

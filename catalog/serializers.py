@@ -1,4 +1,5 @@
 """Shapes of products, variants, prices, images and catalog entries."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -3,6 +3,7 @@
 Every write schedules `catalog_changed` on commit, so cached catalog pages
 never outlive the data they were built from.
 """
+
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -111,9 +112,7 @@ def product_delete(*, product: Product) -> None:
     product.save(update_fields=["deleted_at", "updated_at"])
 
     transaction.on_commit(catalog_changed)
-    logger.info(
-        "Product %s deleted", product.pk, extra={"product_id": str(product.pk)}
-    )
+    logger.info("Product %s deleted", product.pk, extra={"product_id": str(product.pk)})
 
 
 def variant_create(*, product: Product, user: User, variant: VariantInput) -> Variant:

@@ -1,4 +1,5 @@
 """The public catalog and the seller endpoints for products, variants and images."""
+
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -42,6 +43,7 @@ class _OrgScopedView(GenericAPIView):
 
 class _ProductScopedView(_OrgScopedView):
     queryset = Product.objects.none()
+
     def get_organization_id(self) -> UUID:
         if not hasattr(self, "_organization_id"):
             self._organization_id = selectors.product_organization_id(
@@ -55,6 +57,7 @@ class _ProductScopedView(_OrgScopedView):
 
 class _VariantScopedView(_OrgScopedView):
     queryset = Variant.objects.none()
+
     def get_organization_id(self) -> UUID:
         return self.variant().organization_id
 
@@ -331,4 +334,3 @@ class CatalogProductReviewsView(GenericAPIView):
         page = self.paginate_queryset(selectors.product_reviews(product_id=product_id))
         data = ReviewSerializer(page, many=True).data
         return self.get_paginated_response(data)
-

@@ -59,7 +59,12 @@ class AvailabilityFilter(admin.SimpleListFilter):
 @admin.register(StockBalance)
 class StockBalanceAdmin(_ReadOnlyAdmin):
     list_display = [
-        "variant", "available", "reserved", "on_hand", "updated_at", "ledger"
+        "variant",
+        "available",
+        "reserved",
+        "on_hand",
+        "updated_at",
+        "ledger",
     ]
     list_filter = [AvailabilityFilter, "variant__organization"]
     search_fields = ["variant__sku", "variant__product__title"]

@@ -3,6 +3,7 @@
 Runs after the catalog demo, whose products start with IN movements. Safe to
 run twice: nothing is recorded once any ADJUST exists.
 """
+
 from catalog.models import Variant
 from inventory.models import MovementKind, StockMovement
 from inventory.services import stock_movement_manual_record

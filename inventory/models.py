@@ -35,10 +35,7 @@ class StockMovement(UUIDModel):
         constraints = [
             # S-02: qty is positive, except ADJUST, a non-zero correction.
             models.CheckConstraint(
-                condition=(
-                    models.Q(kind="ADJUST", qty__lt=0)
-                    | models.Q(qty__gt=0)
-                ),
+                condition=(models.Q(kind="ADJUST", qty__lt=0) | models.Q(qty__gt=0)),
                 name="movement_qty_sign",
             ),
         ]
@@ -78,9 +75,9 @@ class StockBalance(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.available} available"
+
     @property
     def on_hand(self) -> int:
         return self.available + self.reserved
-
-    def __str__(self) -> str:
-        return f"{self.variant_id}: {self.available} available"

@@ -1,4 +1,5 @@
 """Reads on the stock ledger and balances."""
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID

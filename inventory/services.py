@@ -5,6 +5,7 @@ rows of the variants involved, in variant-id order so that two callers can
 never wait on each other in a cycle, checks that `available` stays at zero
 or above, appends the movements and updates the balances in one transaction.
 """
+
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

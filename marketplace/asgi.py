@@ -1,4 +1,5 @@
 """ASGI entry point: uvicorn serves the API, the admin and the SSE streams."""
+
 import os
 
 from django.core.asgi import get_asgi_application

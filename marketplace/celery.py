@@ -1,4 +1,5 @@
 """The Celery application: Redis as broker, beat for the periodic jobs."""
+
 import os
 
 from celery import Celery

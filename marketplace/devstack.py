@@ -139,7 +139,7 @@ def start_postgres(pgdata: Path, stack: contextlib.ExitStack) -> str:
         # platformdirs complains that XDG_RUNTIME_DIR is unset, as it is for
         # root, then falls back to /tmp, which suits pgserver's lock file.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
-        import pgserver  # noqa: PLC0415 - slow to import and only needed here
+        import pgserver
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     forget_dead_handles(pgdata)
@@ -245,7 +245,7 @@ def start_s3(
 
 def s3_client(endpoint_url: str) -> Any:
     """Return a boto3 S3 client for a local endpoint."""
-    import boto3  # noqa: PLC0415 - slow to import and only needed here
+    import boto3
 
     return boto3.client(
         "s3",

@@ -4,6 +4,7 @@ Domain code raises `DomainError` subclasses that carry a stable code and the
 data a client needs; this module is the one place that turns them, and every
 other exception, into the envelope.
 """
+
 import logging
 from typing import Any
 
@@ -100,9 +101,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
 def _api_exception_response(exc: drf.APIException) -> Response:
     code = next(code for cls, code in _DRF_CODES if isinstance(exc, cls))
     if isinstance(exc, drf.ValidationError):
-        return _response(
-            400, code, "Invalid input.", _field_errors(exc.detail)
-        )
+        return _response(400, code, "Invalid input.", _field_errors(exc.detail))
     if isinstance(exc, drf.ParseError):
         return _response(400, code, "Malformed request body.", {"body": [str(exc)]})
 
@@ -124,9 +123,7 @@ def _unavailable_response(exc: Exception, context: dict) -> Response:
         exc_info=exc,
         extra={"status_code": 503},
     )
-    response = _response(
-        503, "SERVICE_UNAVAILABLE", ServiceUnavailable.default_detail
-    )
+    response = _response(503, "SERVICE_UNAVAILABLE", ServiceUnavailable.default_detail)
     response["Retry-After"] = "5"
     return response
 

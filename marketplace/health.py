@@ -1,4 +1,5 @@
 """Liveness and readiness probes."""
+
 import logging
 
 from django.core.files.storage import default_storage

@@ -6,6 +6,7 @@ to (caller, method, path, key) is stored in Redis for 24 h and replayed to
 retries. A Redis lock taken with SET NX makes a concurrent duplicate answer
 409 in every process and on every host that shares the Redis.
 """
+
 import hashlib
 import json
 import logging
@@ -143,7 +144,9 @@ def _run_once(request, slot: _Slot, view_func, view_args, view_kwargs):
         return _replay(json.loads(stored), slot)
 
     owner = uuid.uuid4().hex
-    if not redis.set(slot.lock_key, owner, nx=True, ex=settings.IDEMPOTENCY_LOCK_SECONDS):
+    if not redis.set(
+        slot.lock_key, owner, nx=True, ex=settings.IDEMPOTENCY_LOCK_SECONDS
+    ):
         return _busy(redis, slot)
 
     try:

@@ -1,4 +1,5 @@
 """Time-ordered UUIDs (RFC 9562 version 7) for every primary key."""
+
 import os
 import time
 import uuid

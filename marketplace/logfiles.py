@@ -1,4 +1,5 @@
 """JSON-lines log files, one per level, that GET /logs reads back."""
+
 import json
 import logging
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
 """GET /logs: read the JSON-lines log files back, newest first."""
+
 import hmac
 import json
 from datetime import datetime

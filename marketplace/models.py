@@ -1,4 +1,5 @@
 """Model pieces every app shares."""
+
 from django.db import models
 
 from marketplace.ids import uuid7

@@ -1,4 +1,5 @@
 """Cursor pagination, the default for every list (SPEC 1, Pagination)."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError

@@ -1,4 +1,5 @@
 """Request ids and the one log line per request."""
+
 import contextvars
 import logging
 import re

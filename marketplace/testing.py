@@ -1,4 +1,5 @@
 """Test-only helpers that ship with the project so settings can name them."""
+
 from django.contrib.auth.hashers import BCryptSHA256PasswordHasher
 
 

@@ -1,4 +1,5 @@
 """Rate limits from RATE_LIMIT_USER, RATE_LIMIT_ANON and RATE_LIMIT_AUTH."""
+
 import hashlib
 
 from rest_framework import throttling

@@ -1,4 +1,5 @@
 """Top-level routes: the API at the root, as SPEC section 4 writes them."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import (

@@ -3,6 +3,7 @@
 Orders are read-only here; staff change their status only through the
 actions below, which call the same state machine as the API.
 """
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet

@@ -5,6 +5,7 @@ and a few OPEN carts.
 Safe to run twice: demo orders carry an idempotency key, so checkout returns
 the existing order; a buyer who already has an OPEN cart gets no other.
 """
+
 from accounts.demo import BUYER_EMAILS
 from accounts.models import User
 from catalog.models import Variant

@@ -7,6 +7,7 @@ pub/sub (one channel per order): whichever server process commits a
 transition publishes it, and every process holding a stream for that order
 forwards it.
 """
+
 import asyncio
 import json
 import logging

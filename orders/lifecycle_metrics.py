@@ -4,6 +4,7 @@
 every server process reports the same, true figure; the transition counter
 is per process, as Prometheus counters are, and is summed by the query.
 """
+
 import logging
 from collections.abc import Iterator
 

@@ -8,6 +8,7 @@ Who may call, for an order that exists:
 - mark-paid and ship need ADMIN or OWNER of the seller organization: a
   MEMBER, or the buyer who is not an ADMIN there, gets 403.
 """
+
 from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse

@@ -1,4 +1,5 @@
 """Business metrics of checkout, exported on /metrics."""
+
 from prometheus_client import Counter
 
 CHECKOUTS_REFUSED = Counter(

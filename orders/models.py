@@ -53,8 +53,12 @@ class CartItem(UUIDModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_one_per_variant"),
-            models.CheckConstraint(condition=models.Q(qty__gt=0), name="cart_item_qty_positive"),
+            models.UniqueConstraint(
+                fields=["cart", "variant"], name="cart_item_one_per_variant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(qty__gt=0), name="cart_item_qty_positive"
+            ),
         ]
 
 
@@ -84,13 +88,18 @@ class Order(TimestampedModel):
     shipping_address = models.CharField(max_length=500)
     tracking_code = models.CharField(max_length=100, blank=True)
     # D-01: the second line of defence behind the Redis idempotency store.
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", for orders placed without a key: NULLs never collide
+    # in the unique constraint below.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["buyer", "idempotency_key"], name="order_idempotency_key_per_buyer"
+                fields=["buyer", "idempotency_key"],
+                name="order_idempotency_key_per_buyer",
             ),
         ]
         indexes = [
@@ -116,7 +125,7 @@ class OrderItem(UUIDModel):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.qty} × {self.sku}"
+        return f"{self.qty} x {self.sku}"
 
 
 class OrderTransition(models.Model):
@@ -125,9 +134,13 @@ class OrderTransition(models.Model):
     `sequence` numbers an order's transitions from 1 and is the SSE event id.
     """
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="transitions"
+    )
     sequence = models.PositiveIntegerField()
-    from_status = models.CharField(max_length=10, choices=OrderStatus.choices, blank=True)
+    from_status = models.CharField(
+        max_length=10, choices=OrderStatus.choices, blank=True
+    )
     to_status = models.CharField(max_length=10, choices=OrderStatus.choices)
     # Null when the system made it (organization cleanup).
     actor = models.ForeignKey(

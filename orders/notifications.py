@@ -1,4 +1,5 @@
 """E-mails about orders, sent by Celery after the transaction that caused them."""
+
 import logging
 
 from celery import shared_task

@@ -1,4 +1,5 @@
 """Reads on carts and orders."""
+
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -40,15 +41,12 @@ def prices_current(*, variant_ids: Iterable[UUID]) -> dict[UUID, PriceHistory]:
 
 def carts_open_list(*, buyer: User) -> QuerySet[Cart]:
     """The buyer's OPEN, unexpired carts of live organizations, items included."""
-    return (
-        Cart.objects.filter(
-            buyer=buyer,
-            status=CartStatus.OPEN,
-            updated_at__gt=timezone.now() - CART_LIFETIME,
-            organization__deleted_at__isnull=True,
-        )
-        .prefetch_related(_cart_items())
-    )
+    return Cart.objects.filter(
+        buyer=buyer,
+        status=CartStatus.OPEN,
+        updated_at__gt=timezone.now() - CART_LIFETIME,
+        organization__deleted_at__isnull=True,
+    ).prefetch_related(_cart_items())
 
 
 def cart_with_items(*, cart_id: UUID) -> Cart:

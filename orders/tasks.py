@@ -1,4 +1,5 @@
 """Periodic jobs of the orders app (the beat schedule is in settings)."""
+
 from celery import shared_task
 
 from orders.services.cart import carts_expire as _carts_expire

@@ -7,6 +7,7 @@ status exists with its history, and the delivered ones get reviews. Each
 order's path is fixed by its position, so a second run finds every order
 at its target and changes nothing.
 """
+
 from accounts.demo import BUYER_EMAILS
 from accounts.models import User
 from catalog.models import Variant

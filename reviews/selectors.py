@@ -1,4 +1,5 @@
 """Reads on reviews."""
+
 from uuid import UUID
 
 from django.db.models import QuerySet

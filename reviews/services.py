@@ -1,4 +1,5 @@
 """Writes on reviews (R-01..R-03)."""
+
 import logging
 
 from django.db import IntegrityError, transaction

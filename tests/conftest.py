@@ -4,6 +4,7 @@ A real S3 endpoint: `make test` starts one and exports AWS_S3_ENDPOINT_URL
 before pytest runs; a bare `pytest` gets moto's server started here,
 in-process, on a free port. Either way the bucket exists before first use.
 """
+
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ def s3_endpoint() -> Iterator[S3Endpoint]:
         yield endpoint
         return
 
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415 - only without S3
+    from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

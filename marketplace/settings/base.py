@@ -3,6 +3,7 @@
 `local`, `test` and `production` import this module and change only what
 differs there. SPEC section 6 lists the variables that are part of the contract.
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -176,7 +177,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env("MAIL_DIR", str(BASE_DIR / "var" / "mail"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Marketplace <no-reply@marketplace.local>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "Marketplace <no-reply@marketplace.local>"
+)
 # Links in e-mails (invitations) point at the public site.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -1,4 +1,5 @@
 """Production settings: refuse to start with development defaults."""
+
 from django.core.exceptions import ImproperlyConfigured
 
 from marketplace.settings.base import *  # noqa: F403

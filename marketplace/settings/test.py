@@ -1,4 +1,5 @@
 """Settings for the test suite: the real services, with faster hashing."""
+
 from marketplace.settings.base import *  # noqa: F403
 
 # Still bcrypt (U-03), with the fewest rounds so each hash takes milliseconds.

@@ -4,6 +4,7 @@ Every change to a cart locks the cart row first, so changes to one cart, and
 its checkout, happen one at a time. Stock is only checked here, never held:
 the hold is taken at checkout (D-05).
 """
+
 import logging
 from datetime import datetime
 from uuid import UUID

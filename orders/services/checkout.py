@@ -5,6 +5,7 @@ order (by the ledger service), so two checkouts never wait on each other in a
 cycle. Stock reservation, the order and the cart's conversion commit together
 or not at all.
 """
+
 import logging
 from dataclasses import dataclass
 from uuid import UUID
@@ -147,9 +148,7 @@ def _cart_lock(*, buyer: User, cart_id: UUID) -> Cart:
 
 def _items_checked(cart: Cart) -> list[CartItem]:
     """Return the cart's items, refusing an empty cart or one with unsellables."""
-    items = list(
-        cart.items.select_related("variant__product", "variant__organization")
-    )
+    items = list(cart.items.select_related("variant__product", "variant__organization"))
     if not items:
         raise CartEmpty(cart_id=str(cart.pk))
     for item in items:

@@ -6,6 +6,7 @@ table below, writes that move's stock movements, records an OrderTransition
 (the audit trail and the SSE event log) and publishes the event once the
 transaction commits.
 """
+
 import logging
 from collections.abc import Callable
 from typing import NoReturn

@@ -72,10 +72,13 @@ def test_u05_login_answers_a_token_pair(api_client):
     assert set(response.json()) == {"access_token", "refresh_token"}
 
 
-@pytest.mark.parametrize("email, password", [
-    ("bo@example.com", "wrong password!!"),
-    ("nobody@example.com", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("bo@example.com", "wrong password!!"),
+        ("nobody@example.com", PASSWORD),
+    ],
+)
 def test_u05_login_with_bad_credentials_is_401(api_client, email, password):
     UserFactory(email="bo@example.com")
 
@@ -191,7 +194,10 @@ def test_logout_revokes_the_access_token_and_the_refresh_token(api_client, user)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access_token']}"}
 
     response = api_client.post(
-        "/auth/logout", {"refresh_token": pair["refresh_token"]}, format="json", **headers
+        "/auth/logout",
+        {"refresh_token": pair["refresh_token"]},
+        format="json",
+        **headers,
     )
 
     assert response.status_code == 204
@@ -236,25 +242,34 @@ def forged(user, **claims) -> str:
     from django.conf import settings
 
     payload = {
-        "token_type": "access", "user_id": str(user.pk), "jti": "j", "ver": 0,
+        "token_type": "access",
+        "user_id": str(user.pk),
+        "jti": "j",
+        "ver": 0,
         "exp": 4_000_000_000,
     } | claims
     return jwt.encode(payload, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS256")
 
 
-@pytest.mark.parametrize("make_token", [
-    pytest.param(lambda user: forged(user, exp=1_000_000_000), id="expired"),
-    pytest.param(lambda user: forged(user)[:-3] + "abc", id="tampered"),
-    pytest.param(
-        lambda user: __import__("jwt").encode(
-            {"token_type": "access", "user_id": str(user.pk), "jti": "j", "ver": 0},
-            key=None, algorithm="none",
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda user: forged(user, exp=1_000_000_000), id="expired"),
+        pytest.param(lambda user: forged(user)[:-3] + "abc", id="tampered"),
+        pytest.param(
+            lambda user: __import__("jwt").encode(
+                {"token_type": "access", "user_id": str(user.pk), "jti": "j", "ver": 0},
+                key=None,
+                algorithm="none",
+            ),
+            id="alg-none",
         ),
-        id="alg-none",
-    ),
-    pytest.param(lambda user: forged(user, ver=1), id="old-version"),
-    pytest.param(lambda user: forged(user, token_type="refresh"), id="refresh-as-access"),
-])
+        pytest.param(lambda user: forged(user, ver=1), id="old-version"),
+        pytest.param(
+            lambda user: forged(user, token_type="refresh"), id="refresh-as-access"
+        ),
+    ],
+)
 def test_forged_expired_and_stale_tokens_are_refused(api_client, user, make_token):
     response = api_client.get(
         "/users/me", HTTP_AUTHORIZATION=f"Bearer {make_token(user)}"

@@ -1,4 +1,5 @@
 """Pure parts of the harness: SSE parsing, pairs files, checkout rates."""
+
 from datetime import UTC, datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """The summary's ratios, verdicts and table, from made-up figures."""
+
 from bench.summary import TARGETS, summarize, table
 
 FIGURES = {

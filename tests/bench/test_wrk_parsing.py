@@ -1,4 +1,5 @@
 """Reading wrk's `--latency` report and the bench scripts' BENCH_JSON line."""
+
 import pytest
 
 from bench.wrk import parse_output, to_ms

@@ -8,6 +8,7 @@ Each test gets a fresh browser context in which a request for anything but
 the live server is refused and recorded, so a test can prove that a page
 loads nothing from outside (and none leaves the machine).
 """
+
 import os
 import shutil
 from collections.abc import Callable, Iterator

@@ -1,4 +1,5 @@
 """SPEC 5 admin, as staff use it: log in, find an order, mark it paid (D-04)."""
+
 import pytest
 
 from orders.models import Order, OrderStatus, OrderTransition

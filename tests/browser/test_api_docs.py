@@ -4,6 +4,7 @@ Both pages come from drf-spectacular-sidecar's files, so nothing may load
 from outside the server: the `page` fixture refuses and records any such
 request.
 """
+
 import json
 
 import pytest

@@ -4,6 +4,7 @@ The API authenticates with JWT only, which a browser cannot send from the
 browsable API's pages; a login through /api-auth/ makes a Django session that
 the API does not read. Public endpoints are what a person can browse.
 """
+
 import pytest
 
 from catalog.models import Product

@@ -1,4 +1,5 @@
 """Fixtures of the catalog tests; S3 ones are in the root conftest."""
+
 import pytest
 
 

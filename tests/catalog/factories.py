@@ -28,7 +28,7 @@ class VariantFactory(factory.django.DjangoModelFactory[Variant]):
     attributes = factory.LazyFunction(lambda: {"color": "black"})
 
     @factory.post_generation
-    def price_cents(obj, create, extracted, **kwargs):  # noqa: N805
+    def price_cents(obj, create, extracted, **kwargs):
         if create:
             PriceHistory.objects.create(
                 variant=obj,

@@ -1,4 +1,5 @@
 """The image flow end to end against a real S3 endpoint (P-08, P-09)."""
+
 from urllib.parse import urlsplit
 
 import httpx

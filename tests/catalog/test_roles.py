@@ -3,6 +3,7 @@
 Anonymous callers get 401, users outside the organization 404 (existence is
 not revealed), members below the endpoint's role 403 (M-04, M-05).
 """
+
 import uuid
 from dataclasses import dataclass
 from typing import Any

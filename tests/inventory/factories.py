@@ -1,4 +1,5 @@
 """Stock is only ever created through the ledger service, as in production."""
+
 from catalog.models import Variant
 from inventory.models import MovementKind
 from inventory.services import Movement, stock_movement_record

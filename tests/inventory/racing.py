@@ -1,4 +1,5 @@
 """Run callables at the same instant in real threads, each with its own connection."""
+
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +16,7 @@ def race(callables: list[Callable[[], Any]], timeout: float = 60) -> list[Any]:
         try:
             barrier.wait(timeout=timeout)
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
+        except Exception as error:
             results[index] = error
         finally:
             connection.close()

@@ -33,7 +33,10 @@ def test_stock_and_order_demos_write_every_kind_and_are_safe_to_rerun():
 
     kinds = set(StockMovement.objects.values_list("kind", flat=True))
     assert kinds == {
-        MovementKind.IN, MovementKind.OUT, MovementKind.ADJUST, MovementKind.RESERVATION
+        MovementKind.IN,
+        MovementKind.OUT,
+        MovementKind.ADJUST,
+        MovementKind.RESERVATION,
     }
     assert Order.objects.filter(status=OrderStatus.PENDING).count() == 3
     assert Cart.objects.filter(status=CartStatus.OPEN).count() == 2

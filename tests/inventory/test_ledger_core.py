@@ -62,7 +62,9 @@ def test_s04_a_movement_that_would_go_negative_is_refused_and_writes_nothing(use
         )
 
     assert refused.value.details == {
-        "variant_id": str(variant.pk), "requested": 8, "available": 7
+        "variant_id": str(variant.pk),
+        "requested": 8,
+        "available": 7,
     }
     assert balance_of(variant) == (2, 0)
     assert StockMovement.objects.filter(variant=variant).count() == 1

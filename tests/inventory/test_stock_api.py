@@ -37,7 +37,7 @@ def balance(variant) -> tuple[int, int]:
 
 def test_s01_s05_member_posts_an_in_movement_and_gets_its_shape():
     variant = VariantFactory()
-    user, client = member_client(variant)
+    _user, client = member_client(variant)
 
     response = post_movement(
         client, variant, kind="IN", qty=5, ref_type="invoice", ref_id="NF-123"
@@ -46,8 +46,15 @@ def test_s01_s05_member_posts_an_in_movement_and_gets_its_shape():
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "variant_id", "kind", "qty", "reason", "ref_type", "ref_id",
-        "audit_user_id", "created_at",
+        "id",
+        "variant_id",
+        "kind",
+        "qty",
+        "reason",
+        "ref_type",
+        "ref_id",
+        "audit_user_id",
+        "created_at",
     }
     assert body["variant_id"] == str(variant.pk)
     assert (body["kind"], body["qty"], body["reason"]) == ("IN", 5, "restock")
@@ -92,9 +99,16 @@ def test_s06_admin_and_owner_post_signed_adjustments(role):
     assert balance(variant) == (3, 0)
 
 
-@pytest.mark.parametrize("kind, qty", [
-    ("IN", 0), ("IN", -1), ("OUT", 0), ("OUT", -2), ("ADJUST", 0),
-])
+@pytest.mark.parametrize(
+    "kind, qty",
+    [
+        ("IN", 0),
+        ("IN", -1),
+        ("OUT", 0),
+        ("OUT", -2),
+        ("ADJUST", 0),
+    ],
+)
 def test_s02_qty_sign_is_validated(kind, qty):
     variant = VariantFactory()
     _, client = member_client(variant, role=Role.ADMIN)
@@ -141,7 +155,9 @@ def test_s04_out_beyond_available_is_409_and_writes_nothing():
     body = response.json()
     assert body["code"] == "INSUFFICIENT_STOCK"
     assert body["details"] == {
-        "variant_id": str(variant.pk), "requested": 4, "available": 3
+        "variant_id": str(variant.pk),
+        "requested": 4,
+        "available": 3,
     }
     assert balance(variant) == (3, 0)
     assert StockMovement.objects.filter(variant=variant).count() == 1
@@ -189,7 +205,10 @@ def test_s03_balance_endpoint_reports_available_reserved_on_hand():
 
     assert response.status_code == 200
     assert response.json() == {
-        "variant_id": str(variant.pk), "available": 5, "reserved": 4, "on_hand": 9
+        "variant_id": str(variant.pk),
+        "available": 5,
+        "reserved": 4,
+        "on_hand": 9,
     }
 
 
@@ -200,7 +219,10 @@ def test_s03_balance_of_a_variant_without_movements_is_zero():
     response = client.get(f"/variants/{variant.pk}/stock/balance")
 
     assert response.json() == {
-        "variant_id": str(variant.pk), "available": 0, "reserved": 0, "on_hand": 0
+        "variant_id": str(variant.pk),
+        "available": 0,
+        "reserved": 0,
+        "on_hand": 0,
     }
 
 
@@ -237,7 +259,7 @@ def test_s01_movements_list_is_newest_first_and_paginated():
 def test_s02_movements_list_filters_by_kind():
     variant = VariantFactory()
     stock_in(variant, 5)
-    user, client = member_client(variant)
+    _user, client = member_client(variant)
     post_movement(client, variant, kind="OUT", qty=2, reason="sold")
 
     outs = client.get(f"/variants/{variant.pk}/stock/movements?kind=OUT").json()

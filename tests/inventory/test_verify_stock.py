@@ -21,13 +21,21 @@ def place_pending_order(variant, qty):
         shipping_address="Rua A, 1",
     )
     OrderItem.objects.create(
-        order=order, variant=variant, sku=variant.sku, product_title="t", qty=qty,
+        order=order,
+        variant=variant,
+        sku=variant.sku,
+        product_title="t",
+        qty=qty,
         unit_price_cents=1000,
     )
     stock_movements_record(
         movements=[
             Movement(
-                variant.pk, MovementKind.RESERVATION, qty, "checkout", "order",
+                variant.pk,
+                MovementKind.RESERVATION,
+                qty,
+                "checkout",
+                "order",
                 str(order.pk),
             )
         ],

@@ -3,6 +3,7 @@
 Kept free of Django imports at module level: a spawned child imports this
 module before Django is set up.
 """
+
 import os
 
 

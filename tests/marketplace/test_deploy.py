@@ -1,4 +1,5 @@
 """Production settings refuse development defaults and pass check --deploy."""
+
 import os
 import subprocess
 import sys
@@ -29,11 +30,14 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("override", [
-    {"SECRET_KEY": ""},
-    {"SECRET_KEY": "insecure-development-key-do-not-use-in-production"},
-    {"DEBUG": "1"},
-])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"SECRET_KEY": ""},
+        {"SECRET_KEY": "insecure-development-key-do-not-use-in-production"},
+        {"DEBUG": "1"},
+    ],
+)
 def test_production_refuses_to_start_with_development_defaults(override):
     result = manage("check", **(PRODUCTION_ENV | override))
 

@@ -1,4 +1,5 @@
 """Every error path answers the envelope {"detail", "code", "details"}."""
+
 import pytest
 
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -53,9 +54,7 @@ def test_wrong_method_is_405(api_client):
 
 
 def test_unsupported_media_type_is_415(api_client):
-    response = api_client.post(
-        "/auth/login", data="email=a", content_type="text/plain"
-    )
+    response = api_client.post("/auth/login", data="email=a", content_type="text/plain")
 
     assert_envelope(response, 415, "UNSUPPORTED_MEDIA_TYPE")
 

@@ -129,11 +129,15 @@ def test_5xx_is_not_stored_so_a_retry_runs_again(api_client):
 
 def test_4xx_is_stored_and_replayed(api_client):
     first = api_client.post(
-        "/test/counting", data="{bad json", content_type="application/json",
+        "/test/counting",
+        data="{bad json",
+        content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="k",
     )
     retry = api_client.post(
-        "/test/counting", data="{bad json", content_type="application/json",
+        "/test/counting",
+        data="{bad json",
+        content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="k",
     )
 
@@ -199,9 +203,12 @@ def test_browsable_api_sessions_are_scoped_to_their_user(db, client):
     from tests.accounts.factories import UserFactory
 
     first, second = UserFactory(), UserFactory()
+
     def session_post():
         return client.post(
-            "/test/counting", {"n": 1}, content_type="application/json",
+            "/test/counting",
+            {"n": 1},
+            content_type="application/json",
             HTTP_IDEMPOTENCY_KEY="key-1",
         )
 

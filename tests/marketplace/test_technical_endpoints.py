@@ -1,4 +1,5 @@
 """Health, logs, metrics, schema, docs, the browsable API and the admin."""
+
 import json
 import logging
 
@@ -41,7 +42,9 @@ def test_readiness_is_503_when_storage_is_down(api_client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["checks"] == {
-        "database": True, "redis": True, "storage": False
+        "database": True,
+        "redis": True,
+        "storage": False,
     }
 
 
@@ -71,11 +74,16 @@ def test_logs_endpoint_is_off_without_a_configured_token(api_client, settings):
     assert response.json()["code"] == "NOT_FOUND"
 
 
-@pytest.mark.parametrize("header, code", [
-    ({}, "NOT_AUTHENTICATED"),
-    ({"HTTP_X_TOKEN": "wrong"}, "INVALID_CREDENTIALS"),
-])
-def test_logs_endpoint_refuses_a_missing_or_wrong_token(api_client, settings, header, code):
+@pytest.mark.parametrize(
+    "header, code",
+    [
+        ({}, "NOT_AUTHENTICATED"),
+        ({"HTTP_X_TOKEN": "wrong"}, "INVALID_CREDENTIALS"),
+    ],
+)
+def test_logs_endpoint_refuses_a_missing_or_wrong_token(
+    api_client, settings, header, code
+):
     settings.LOGS_TOKEN = "s3cret"
 
     response = api_client.get("/logs", **header)
@@ -121,7 +129,10 @@ def test_logs_endpoint_pages_with_offsets(api_client, settings, tmp_path):
     settings.LOGS_DIR = tmp_path
     write_log(
         tmp_path / "info.log",
-        *[{"time": f"2026-01-01T10:00:0{n}.000Z", "message": f"m{n}"} for n in range(5)],
+        *[
+            {"time": f"2026-01-01T10:00:0{n}.000Z", "message": f"m{n}"}
+            for n in range(5)
+        ],
     )
 
     first = api_client.get("/logs?page_size=2", HTTP_X_TOKEN="s3cret").json()
@@ -189,7 +200,9 @@ def test_schema_documents_the_error_envelope_on_every_operation(api_client):
     schema = api_client.get("/api/schema/?format=json").json()
 
     assert schema["components"]["schemas"]["Error"]["required"] == [
-        "detail", "code", "details"
+        "detail",
+        "code",
+        "details",
     ]
     operations = [
         operation

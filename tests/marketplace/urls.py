@@ -1,4 +1,5 @@
 """Routes that exist only in tests: handlers that are slow, fail, or count runs."""
+
 import time
 
 from django.urls import include, path
@@ -7,7 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from marketplace.urls import (  # noqa: F401
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+)
 
 RUNS_KEY = "test:handler-runs"
 

@@ -1,4 +1,5 @@
 """PENDING orders written as checkout writes them: order, items, holds, first event."""
+
 from django.db import transaction
 
 from accounts.models import User
@@ -58,7 +59,10 @@ def pending_order(
             user=buyer,
         )
         OrderTransition.objects.create(
-            order=order, sequence=1, from_status="", to_status=OrderStatus.PENDING,
+            order=order,
+            sequence=1,
+            from_status="",
+            to_status=OrderStatus.PENDING,
             actor=buyer,
         )
     return order

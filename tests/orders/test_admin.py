@@ -1,4 +1,5 @@
 """SPEC 5 admin: order transitions as admin actions through the state machine."""
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
@@ -116,9 +117,7 @@ def test_admin_order_page_shows_items_and_transition_history(admin_client):
     order = pending_order()
     order_transition(order_id=order.pk, to_status=S.CANCELLED, actor=order.buyer)
 
-    response = admin_client.get(
-        reverse("admin:orders_order_change", args=[order.pk])
-    )
+    response = admin_client.get(reverse("admin:orders_order_change", args=[order.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200

@@ -45,8 +45,14 @@ def test_c01_adding_creates_the_cart_of_the_variants_organization(user_client, u
     assert response.status_code == 201
     cart = response.json()
     assert set(cart) == {
-        "id", "organization_id", "status", "items", "total_cents", "currency",
-        "expires_at", "updated_at",
+        "id",
+        "organization_id",
+        "status",
+        "items",
+        "total_cents",
+        "currency",
+        "expires_at",
+        "updated_at",
     }
     assert cart["organization_id"] == str(variant.organization_id)
     assert cart["status"] == "OPEN"
@@ -109,7 +115,9 @@ def test_c02_adding_more_than_available_is_409(user_client):
     body = response.json()
     assert body["code"] == "INSUFFICIENT_STOCK"
     assert body["details"] == {
-        "variant_id": str(variant.pk), "requested": 4, "available": 3
+        "variant_id": str(variant.pk),
+        "requested": 4,
+        "available": 3,
     }
     assert not CartItem.objects.exists()
 
@@ -329,7 +337,10 @@ def test_c04_expire_job_marks_carts_idle_for_24_hours(user):
 
 def test_c04_expire_carts_command_does_the_same(user, capsys):
     idle = open_cart(user, (in_stock(), 1))
-    age(idle, hours=24, )
+    age(
+        idle,
+        hours=24,
+    )
 
     call_command("expire_carts")
 

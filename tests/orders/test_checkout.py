@@ -60,9 +60,18 @@ def test_d02_checkout_turns_the_cart_into_a_pending_order(user_client, user):
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "buyer_id", "organization_id", "status", "total_cents", "currency",
-        "shipping_address", "tracking_code", "items", "idempotency_key",
-        "created_at", "updated_at",
+        "id",
+        "buyer_id",
+        "organization_id",
+        "status",
+        "total_cents",
+        "currency",
+        "shipping_address",
+        "tracking_code",
+        "items",
+        "idempotency_key",
+        "created_at",
+        "updated_at",
     }
     assert body["buyer_id"] == str(user.pk)
     assert body["organization_id"] == str(a.organization_id)
@@ -82,7 +91,9 @@ def test_d02_checkout_turns_the_cart_into_a_pending_order(user_client, user):
     assert order.items.get(variant=a).product_title == a.product.title
     transition = OrderTransition.objects.get(order=order)
     assert (transition.sequence, transition.from_status, transition.to_status) == (
-        1, "", OrderStatus.PENDING
+        1,
+        "",
+        OrderStatus.PENDING,
     )
     assert transition.actor == user
 

@@ -1,10 +1,10 @@
 """Checkouts raced by real clients, each thread on its own PostgreSQL connection."""
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts import tokens
-
 from inventory.models import MovementKind, StockBalance, StockMovement
 from inventory.selectors import stock_discrepancies
 from orders.models import Cart, CartStatus, Order
@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 def _verify_stock_after_each_race():
     yield
     call_command("verify_stock")
+
 
 ADDRESS = "Rua Augusta 500, São Paulo SP"
 

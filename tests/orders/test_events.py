@@ -3,6 +3,7 @@
 Server A holds the event streams; transitions go through server B (or the
 test process), so every delivery crosses processes through Redis.
 """
+
 import json
 import logging
 import os
@@ -58,8 +59,15 @@ def _start(port: int, log: Path) -> subprocess.Popen:
         "DB_CONN_MAX_AGE": "0",
     }
     command = [
-        sys.executable, "-m", "uvicorn", "marketplace.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "marketplace.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
     ]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT

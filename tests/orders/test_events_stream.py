@@ -1,4 +1,5 @@
 """The event stream's pieces without a server: backlog, heartbeats, deadline."""
+
 import asyncio
 import json
 import time

@@ -1,4 +1,5 @@
 """D-03, D-04, D-06, D-07, D-09: every row of the transition table, and the rest."""
+
 import pytest
 from django.urls import reverse
 
@@ -228,21 +229,33 @@ FORBIDDEN = [
     ),
     pytest.param(["mark-paid", "ship"], "mark-paid", "seller", None, id="SHIPPED-PAID"),
     pytest.param(
-        ["mark-paid", "ship"], "ship", "seller", {"tracking_code": "Y"},
+        ["mark-paid", "ship"],
+        "ship",
+        "seller",
+        {"tracking_code": "Y"},
         id="SHIPPED-SHIPPED",
     ),
     pytest.param(
-        ["mark-paid", "ship", "confirm-delivery"], "cancel", "buyer", None,
+        ["mark-paid", "ship", "confirm-delivery"],
+        "cancel",
+        "buyer",
+        None,
         id="DELIVERED-CANCELLED",
     ),
     pytest.param(
-        ["mark-paid", "ship", "confirm-delivery"], "ship", "seller",
-        {"tracking_code": "Z"}, id="DELIVERED-SHIPPED",
+        ["mark-paid", "ship", "confirm-delivery"],
+        "ship",
+        "seller",
+        {"tracking_code": "Z"},
+        id="DELIVERED-SHIPPED",
     ),
     pytest.param(["cancel"], "mark-paid", "seller", None, id="CANCELLED-PAID"),
     pytest.param(["cancel"], "cancel", "buyer", None, id="CANCELLED-CANCELLED"),
     pytest.param(
-        ["mark-paid", "cancel"], "confirm-delivery", "buyer", None,
+        ["mark-paid", "cancel"],
+        "confirm-delivery",
+        "buyer",
+        None,
         id="CANCELLED-DELIVERED",
     ),
 ]

@@ -1,4 +1,5 @@
 """The seller's new-order e-mail and the lifecycle metrics."""
+
 import pytest
 from django.core import mail
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """D-04 under concurrency: racing transitions on one order, one winner, one 409."""
+
 import threading
 
 import pytest

@@ -21,7 +21,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     owner = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def owner_membership(obj, create, extracted, **kwargs):  # noqa: N805
+    def owner_membership(obj, create, extracted, **kwargs):
         if create:
             Membership.objects.create(organization=obj, user=obj.owner, role=Role.OWNER)
 

@@ -398,7 +398,7 @@ def test_i04_anonymous_cannot_accept(api_client, organization):
 
 def test_i04_accept_when_already_a_member_is_refused(organization):
     member = MembershipFactory(organization=organization).user
-    invitation, token = invitation_with_token(
+    _invitation, token = invitation_with_token(
         organization=organization, email=member.email
     )
 

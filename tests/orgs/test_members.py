@@ -178,7 +178,7 @@ def test_m06_role_change_of_a_non_member_is_not_found(organization, user_client)
 
 def test_m07_sixth_membership_is_refused_on_accept(user):
     MembershipFactory.create_batch(5, user=user)
-    invitation, token = invitation_with_token(email=user.email)
+    _invitation, token = invitation_with_token(email=user.email)
 
     response = client_for(user).post(f"/invitations/{token}/accept")
 

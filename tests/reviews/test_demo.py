@@ -1,4 +1,5 @@
 """reviews.demo: every order status with its history, reviews, safe to rerun."""
+
 import io
 
 import pytest

@@ -1,4 +1,5 @@
 """R-01..R-03 and the review endpoints."""
+
 import threading
 
 import pytest
@@ -298,9 +299,7 @@ def test_reviews_only_the_author_deletes():
 
 
 def test_reviews_deleting_an_unknown_review_is_404(user_client):
-    response = user_client.delete(
-        reverse("review", kwargs={"review_id": Review().pk})
-    )
+    response = user_client.delete(reverse("review", kwargs={"review_id": Review().pk}))
 
     assert response.status_code == 404
 

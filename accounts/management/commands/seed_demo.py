@@ -1,4 +1,5 @@
 """Fill the database with a believable demo; safe to run again."""
+
 from importlib import import_module
 
 from django.core.management.base import BaseCommand

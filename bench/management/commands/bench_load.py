@@ -1,4 +1,5 @@
 """Load the benchmark's base data unless present, then prepare this run."""
+
 import time
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Check every stock balance against the ledger and the PENDING orders."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory.selectors import stock_discrepancies

@@ -1,4 +1,5 @@
 """Expire idle carts now, as the periodic job does (C-04)."""
+
 from django.core.management.base import BaseCommand
 
 from orders.services.cart import carts_expire
