@@ -21,17 +21,18 @@ import redis
 from moto.server import ThreadedMotoServer
 
 from marketplace import devstack
+from marketplace.devstack import processes, stores
 
 
 @pytest.fixture
 def s3() -> Iterator[Any]:
-    port = devstack.free_port()
-    server = ThreadedMotoServer(ip_address=devstack.LOCALHOST, port=port)
+    port = processes.free_port()
+    server = ThreadedMotoServer(ip_address=processes.LOCALHOST, port=port)
     server.start()
-    url = f"http://{devstack.LOCALHOST}:{port}"
+    url = f"http://{processes.LOCALHOST}:{port}"
     # Moto's backends are global to the process: start every test empty.
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", b""))
-    client = devstack.s3_client(url)
+    client = stores.s3_client(url)
 
     yield client
 
@@ -58,7 +59,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
 def test_redact_url_hides_the_password() -> None:
     url = "postgresql://app:s3cret@db.example:5432/marketplace?sslmode=require"
 
-    redacted = devstack.redact_url(url)
+    redacted = stores.redact_url(url)
 
     assert (
         redacted == "postgresql://app:***@db.example:5432/marketplace?sslmode=require"
@@ -66,18 +67,16 @@ def test_redact_url_hides_the_password() -> None:
 
 
 def test_redact_url_hides_a_password_without_user() -> None:
-    assert (
-        devstack.redact_url("redis://:pw@cache:6379/0") == "redis://:***@cache:6379/0"
-    )
+    assert stores.redact_url("redis://:pw@cache:6379/0") == "redis://:***@cache:6379/0"
 
 
 def test_redact_url_leaves_urls_without_password_alone() -> None:
     for url in ("redis://127.0.0.1:6379/0", "postgresql://postgres@/db", "http://x"):
-        assert devstack.redact_url(url) == url
+        assert stores.redact_url(url) == url
 
 
 def test_socket_database_url_gives_django_the_socket_dir_as_host() -> None:
-    url = devstack.socket_database_url(Path("/work/main/var/dev/pgdata"), "shop")
+    url = stores.socket_database_url(Path("/work/main/var/dev/pgdata"), "shop")
 
     config = dj_database_url.parse(url)
 
@@ -87,10 +86,10 @@ def test_socket_database_url_gives_django_the_socket_dir_as_host() -> None:
 
 
 def test_free_port_can_be_bound() -> None:
-    port = devstack.free_port()
+    port = processes.free_port()
 
     with socket.socket() as sock:
-        sock.bind((devstack.LOCALHOST, port))
+        sock.bind((processes.LOCALHOST, port))
 
 
 @pytest.mark.parametrize(
@@ -110,22 +109,22 @@ def test_key_path_keeps_keys_inside_the_snapshot(
 ) -> None:
     base = Path("/snap/bucket")
 
-    path = devstack.key_path(base, key)
+    path = stores.key_path(base, key)
 
     assert path == (None if expected is None else base / expected)
 
 
 def test_s3_snapshot_then_restore_brings_objects_back(s3: Any, tmp_path: Path) -> None:
     snapshot = tmp_path / "s3"
-    devstack.ensure_bucket(s3, "marketplace")
+    stores.ensure_bucket(s3, "marketplace")
     s3.put_object(Bucket="marketplace", Key="media/p/1.jpg", Body=b"\xff\xd8jpeg")
     s3.put_object(Bucket="marketplace", Key="readme.txt", Body=b"hello")
     s3.put_object(Bucket="marketplace", Key="../escape", Body=b"no")
 
-    devstack.snapshot_s3(s3, snapshot)
+    stores.snapshot_s3(s3, snapshot)
     for key in ("media/p/1.jpg", "readme.txt", "../escape"):
         s3.delete_object(Bucket="marketplace", Key=key)
-    devstack.restore_s3(s3, snapshot)
+    stores.restore_s3(s3, snapshot)
 
     listed = s3.list_objects_v2(Bucket="marketplace")["Contents"]
     assert sorted(item["Key"] for item in listed) == ["media/p/1.jpg", "readme.txt"]
@@ -138,13 +137,13 @@ def test_s3_snapshot_drops_objects_deleted_since_the_last_one(
     s3: Any, tmp_path: Path
 ) -> None:
     snapshot = tmp_path / "s3"
-    devstack.ensure_bucket(s3, "marketplace")
+    stores.ensure_bucket(s3, "marketplace")
     s3.put_object(Bucket="marketplace", Key="old.txt", Body=b"old")
-    devstack.snapshot_s3(s3, snapshot)
+    stores.snapshot_s3(s3, snapshot)
 
     s3.delete_object(Bucket="marketplace", Key="old.txt")
     s3.put_object(Bucket="marketplace", Key="new.txt", Body=b"new")
-    devstack.snapshot_s3(s3, snapshot)
+    stores.snapshot_s3(s3, snapshot)
 
     files = sorted(p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*.txt"))
     assert files == ["marketplace/new.txt"]
@@ -154,7 +153,7 @@ def test_s3_snapshot_drops_objects_deleted_since_the_last_one(
 
 def test_embedded_redis_answers_then_stops(tmp_path: Path) -> None:
     with contextlib.ExitStack() as stack:
-        url = devstack.start_redis(tmp_path / "redis", False, stack)
+        url = stores.start_redis(tmp_path / "redis", False, stack)
         client = redis.Redis.from_url(url)
         assert client.ping()
         pid = client.info("server")["process_id"]
@@ -166,7 +165,7 @@ def test_embedded_redis_answers_then_stops(tmp_path: Path) -> None:
 def test_embedded_redis_persists_when_asked(tmp_path: Path) -> None:
     for expected in (None, b"kept"):
         with contextlib.ExitStack() as stack:
-            url = devstack.start_redis(tmp_path / "redis", True, stack)
+            url = stores.start_redis(tmp_path / "redis", True, stack)
             client = redis.Redis.from_url(url)
             assert client.get("key") == expected
             client.set("key", "kept")
@@ -175,12 +174,12 @@ def test_embedded_redis_persists_when_asked(tmp_path: Path) -> None:
 
 def test_embedded_postgres_creates_the_database_then_stops(tmp_path: Path) -> None:
     with contextlib.ExitStack() as stack:
-        url = devstack.start_postgres(tmp_path / "pgdata", stack)
+        url = stores.start_postgres(tmp_path / "pgdata", stack)
         with psycopg.connect(url) as connection:
             row = connection.execute("SELECT current_database(), pg_backend_pid()")
             name, _ = row.fetchone()
             postmaster = (tmp_path / "pgdata" / "postmaster.pid").read_text()
-        assert name == devstack.DATABASE_NAME
+        assert name == stores.DATABASE_NAME
 
     assert process_gone(int(postmaster.split()[0]))
 
@@ -191,11 +190,11 @@ def test_services_use_external_urls_and_start_nothing(
     monkeypatch.setenv("DATABASE_URL", "postgresql://app:pw@db:5432/marketplace")
     monkeypatch.setenv("REDIS_URL", "redis://cache:6379/1")
     monkeypatch.setenv("AWS_S3_ENDPOINT_URL", "http://minio:9000")
-    monkeypatch.setattr(devstack, "ROOT", tmp_path)
+    monkeypatch.setattr(stores, "ROOT", tmp_path)
     for starter in ("start_postgres", "start_redis", "start_s3"):
-        monkeypatch.setattr(devstack, starter, None)
+        monkeypatch.setattr(stores, starter, None)
 
-    with devstack.services("test") as env:
+    with stores.services("test") as env:
         assert env["DATABASE_URL"] == "postgresql://app:pw@db:5432/marketplace"
         assert env["REDIS_URL"] == "redis://cache:6379/1"
         assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
@@ -214,10 +213,10 @@ def test_stop_process_kills_a_child_that_ignores_sigterm_and_its_group() -> None
         "print(child.pid, flush=True)\n"
         "time.sleep(60)\n"
     )
-    process = devstack.spawn([sys.executable, "-c", script], log=subprocess.PIPE)
+    process = processes.spawn([sys.executable, "-c", script], log=subprocess.PIPE)
     grandchild = int(process.stdout.readline())
 
-    devstack.stop_process(process, timeout=0.5)
+    processes.stop_process(process, timeout=0.5)
 
     assert process.returncode == -signal.SIGKILL
     assert wait_until(lambda: process_gone(grandchild))
@@ -229,14 +228,12 @@ def test_forget_dead_handles_keeps_only_live_pids(tmp_path: Path) -> None:
     handles = tmp_path / ".handle_pids.json"
     handles.write_text(json.dumps([dead.pid, os.getpid()]))
 
-    devstack.forget_dead_handles(tmp_path)
+    stores.forget_dead_handles(tmp_path)
 
     assert json.loads(handles.read_text()) == [os.getpid()]
 
 
 def test_test_command_runs_pytest_on_the_test_settings(monkeypatch):
-    from marketplace import devstack
-
     seen: dict[str, str] = {}
 
     @contextlib.contextmanager

