@@ -4,23 +4,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from inventory.models import StockBalance, StockMovement
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger and its balances change only through the stock services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from marketplace.admin import ReadOnlyAdmin
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(_ReadOnlyAdmin):
+class StockMovementAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "variant",
@@ -57,7 +45,7 @@ class AvailabilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(StockBalance)
-class StockBalanceAdmin(_ReadOnlyAdmin):
+class StockBalanceAdmin(ReadOnlyAdmin):
     list_display = [
         "variant",
         "available",

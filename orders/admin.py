@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import ValidationError
 
+from marketplace.admin import ReadOnlyAdmin
 from orders.exceptions import InvalidTransition
 from orders.models import (
     Cart,
@@ -60,19 +61,8 @@ class OrderTransitionInline(_ReadOnlyInline):
     ordering = ["sequence"]
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Cart)
-class CartAdmin(_ReadOnlyAdmin):
+class CartAdmin(ReadOnlyAdmin):
     list_display = ["id", "buyer", "organization", "status", "updated_at"]
     list_filter = ["status", ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "buyer__email", "organization__name", "organization__slug"]
@@ -81,7 +71,7 @@ class CartAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(_ReadOnlyAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "buyer",
