@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import serializers, services, tokens
+from accounts.authentication import request_user
 from marketplace.throttling import AnonRateThrottle, AuthRateThrottle
 
 
@@ -68,7 +69,7 @@ class LogoutView(APIView):
     def post(self, request: Request) -> Response:
         data = _validated(serializers.LogoutSerializer, request)
         services.user_logout(
-            user=request.user,
+            user=request_user(request),
             access_token=request.auth,
             refresh_token=data.get("refresh_token"),
         )
@@ -88,12 +89,12 @@ class MeView(APIView):
     )
     def patch(self, request: Request) -> Response:
         data = _validated(serializers.UserUpdateSerializer, request)
-        user = services.user_update(user=request.user, **data)
+        user = services.user_update(user=request_user(request), **data)
         return Response(serializers.UserSerializer(user).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
-        services.user_deactivate(user=request.user)
+        services.user_deactivate(user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

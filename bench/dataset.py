@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.hashers import make_password
@@ -256,7 +257,7 @@ def _products_insert(
     per_org: int,
     prefix: str,
 ) -> None:
-    params = {
+    params: dict[str, Any] = {
         "orgs": [str(organization.pk) for organization in organizations],
         "per_org": per_org,
         "total": per_org * len(organizations),

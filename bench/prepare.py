@@ -160,7 +160,7 @@ def _heavy_buyer_carts(heavy: User) -> None:
     """One OPEN cart in each small organization: a full page for `GET /cart`."""
     small = Organization.objects.filter(slug__startswith="bench-small-")
     for organization in small:
-        variant = Variant.objects.filter(organization=organization).first()
+        variant = Variant.objects.filter(organization=organization).earliest("id")
         _carts_create(organization, [variant.pk], [heavy])
 
 

@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from statistics import quantiles
+from typing import IO
 
 import httpx
 
@@ -40,8 +41,8 @@ def sse_fanout(ctx: Context) -> None:
         _, opened, failed = _read_line(client, "READY", READY_TIMEOUT).split()
         rss_open = ctx.server.workers_rss_bytes()
         paid = _mark_paid(ctx, [order["order_id"] for order in orders[:TRANSITIONS]])
-        client.stdin.write(f"EXPECT {paid}\n")
-        client.stdin.flush()
+        _pipe(client.stdin).write(f"EXPECT {paid}\n")
+        _pipe(client.stdin).flush()
         result = json.loads(_read_line(client, "RESULT", RESULT_TIMEOUT)[7:])
     finally:
         stop_process(client)
@@ -73,7 +74,7 @@ def _pending_orders(ctx: Context) -> list[dict]:
     return orders[:STREAMS]
 
 
-def _client_start(config_path) -> subprocess.Popen:
+def _client_start(config_path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bench.sse_client", str(config_path)],
         cwd=ROOT,
@@ -84,13 +85,20 @@ def _client_start(config_path) -> subprocess.Popen:
     )
 
 
-def _read_line(process: subprocess.Popen, prefix: str, timeout: float) -> str:
+def _pipe(stream: IO[str] | None) -> IO[str]:
+    # `_client_start` opens stdin and stdout as pipes, so neither is None.
+    if stream is None:
+        raise RuntimeError("the SSE client was started without its pipes")
+    return stream
+
+
+def _read_line(process: subprocess.Popen[str], prefix: str, timeout: float) -> str:
     """Wait for the client's line starting with `prefix`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1.0)
+        ready, _, _ = select.select([_pipe(process.stdout)], [], [], 1.0)
         if ready:
-            line = process.stdout.readline()
+            line = _pipe(process.stdout).readline()
             if not line:
                 break
             if line.startswith(prefix):

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
@@ -7,8 +9,18 @@ from django.http import HttpRequest
 from catalog import services
 from catalog.cache import catalog_changed
 from catalog.models import PriceHistory, Product, Variant
-from catalog.selectors import price_current, variants_priced
+from catalog.selectors import PricedVariant, price_current, variants_priced
 from inventory.models import StockBalance
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ProductListFields(TypedDict):
+    """What the product list annotates, once for the whole page."""
+
+    price_from_cents: int | None
+    stock_total: int
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -50,8 +62,8 @@ class PriceHistoryInline(admin.TabularInline):
     """P-05: the history is shown, never edited."""
 
     model = PriceHistory
-    fields = ["amount_cents", "currency", "valid_from", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("amount_cents", "currency", "valid_from", "created_at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 
@@ -115,11 +127,15 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="price from (cents)", ordering="price_from_cents")
-    def price_from(self, product: Product):
+    def price_from(
+        self, product: "WithAnnotations[Product, ProductListFields]"
+    ) -> int | None:
         return product.price_from_cents
 
     @admin.display(description="available stock", ordering="stock_total")
-    def stock_available(self, product: Product) -> int:
+    def stock_available(
+        self, product: "WithAnnotations[Product, ProductListFields]"
+    ) -> int:
         return product.stock_total
 
     def has_add_permission(self, request) -> bool:
@@ -154,11 +170,11 @@ class VariantAdmin(admin.ModelAdmin):
         return variants_priced()
 
     @admin.display(description="current price (cents)")
-    def current_price(self, variant: Variant):
+    def current_price(self, variant: PricedVariant) -> int | None:
         return variant.price_cents
 
     @admin.display(description="available")
-    def available(self, variant: Variant) -> int:
+    def available(self, variant: PricedVariant) -> int:
         return variant.available
 
     def has_add_permission(self, request) -> bool:

@@ -6,6 +6,7 @@ number of queries whatever its size.
 """
 
 import functools
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQuery
@@ -29,6 +30,35 @@ from orgs.models import Organization
 from reviews.models import Review
 
 
+class VariantPricing(TypedDict):
+    """The fields `variants_priced` annotates on each variant."""
+
+    price_cents: int | None
+    currency: str | None
+    available: int
+    reserved: int
+
+
+class CatalogFields(TypedDict):
+    """The entry fields `catalog_products` annotates on each product."""
+
+    price_from_cents: int
+    currency: str
+    rating_avg: float | None
+    review_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    PricedVariant: TypeAlias = WithAnnotations[Variant, VariantPricing]
+    CatalogProduct: TypeAlias = WithAnnotations[Product, CatalogFields]
+else:
+    # django-stubs-ext is a development tool; at run time they are the models.
+    PricedVariant = Variant
+    CatalogProduct = Product
+
+
 def price_current(field: str, variant_ref: str = "pk") -> Subquery:
     """P-06: a field of the latest price row whose `valid_from` has come."""
     return Subquery(
@@ -40,7 +70,7 @@ def price_current(field: str, variant_ref: str = "pk") -> Subquery:
     )
 
 
-def variants_priced() -> QuerySet[Variant]:
+def variants_priced() -> QuerySet[PricedVariant]:
     """Variants with their current price and their stock balance."""
     return Variant.objects.annotate(
         price_cents=price_current("amount_cents"),
@@ -88,7 +118,7 @@ def product_organization_id(*, product_id: UUID) -> UUID:
     return organization_id
 
 
-def variant_get(*, variant_id: UUID) -> Variant:
+def variant_get(*, variant_id: UUID) -> PricedVariant:
     """A variant of a live product, with its price and stock, or NotFound."""
     variant = (
         variants_priced()
@@ -119,14 +149,14 @@ def seconds_until_next_price() -> float | None:
 # --- Public catalog (P-07) -------------------------------------------------
 
 
-def _variants_sellable() -> QuerySet[Variant]:
+def _variants_sellable() -> QuerySet[PricedVariant]:
     """Variants of the outer product with stock and a current price."""
     return variants_priced().filter(
         product=OuterRef("pk"), available__gt=0, price_cents__isnull=False
     )
 
 
-def catalog_products() -> QuerySet[Product]:
+def catalog_products() -> QuerySet[CatalogProduct]:
     """P-07: the products the public catalog shows, with their entry fields."""
     # Resolving these nested subqueries costs Django more than PostgreSQL
     # takes to run them, so the queryset is built once per process and
@@ -135,7 +165,7 @@ def catalog_products() -> QuerySet[Product]:
     return _catalog_products_base().all()
 
 
-def catalog_entries() -> QuerySet[Product]:
+def catalog_entries() -> QuerySet[CatalogProduct]:
     """The catalog listing: only the columns an entry shows.
 
     Leaves out the description and the search vector, the widest columns.
@@ -152,7 +182,7 @@ def catalog_entries() -> QuerySet[Product]:
 
 
 @functools.cache
-def _catalog_products_base() -> QuerySet[Product]:
+def _catalog_products_base() -> QuerySet[CatalogProduct]:
     cheapest = _variants_sellable().order_by("price_cents", "id")
     reviews = Review.objects.filter(product=OuterRef("pk")).values("product")
     return (
@@ -180,13 +210,13 @@ def _catalog_products_base() -> QuerySet[Product]:
 
 
 def catalog_products_filter(
-    queryset: QuerySet[Product],
+    queryset: QuerySet[CatalogProduct],
     *,
     q: str | None = None,
     organization_slug: str | None = None,
     min_price_cents: int | None = None,
     max_price_cents: int | None = None,
-) -> QuerySet[Product]:
+) -> QuerySet[CatalogProduct]:
     """Apply the catalog's filters; `q` is full-text on title and description."""
     if q:
         query = SearchQuery(q, search_type="websearch", config="simple")
@@ -200,7 +230,7 @@ def catalog_products_filter(
     return queryset
 
 
-def catalog_product_get(*, product_id: UUID) -> Product:
+def catalog_product_get(*, product_id: UUID) -> CatalogProduct:
     """A product the catalog shows, with its priced variants, or NotFound.
 
     Variants with no current price yet (only a scheduled one) cannot be

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from catalog import images
 from catalog.models import PriceHistory, Product, Variant
+from catalog.selectors import CatalogProduct, PricedVariant
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 MAX_ATTRIBUTES = 30
@@ -60,7 +61,7 @@ class VariantSerializer(PublicVariantSerializer):
         fields = [*PublicVariantSerializer.Meta.fields, "reserved", "on_hand"]
         read_only_fields = fields
 
-    def get_on_hand(self, variant: Variant) -> int:
+    def get_on_hand(self, variant: PricedVariant) -> int:
         return variant.available + variant.reserved
 
 
@@ -142,7 +143,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
         return images.download_url(key=product.image_keys[0])
 
     @extend_schema_field(OpenApiTypes.FLOAT)
-    def get_rating_avg(self, product: Product) -> float | None:
+    def get_rating_avg(self, product: CatalogProduct) -> float | None:
         if product.rating_avg is None:
             return None
         return round(float(product.rating_avg), 2)

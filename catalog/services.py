@@ -4,6 +4,7 @@ Every write schedules `catalog_changed` on commit, so cached catalog pages
 never outlive the data they were built from.
 """
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -202,7 +203,7 @@ def product_images_set(*, product: Product, image_keys: list[str]) -> Product:
 
     for key in dropped:
         transaction.on_commit(
-            lambda key=key: images.object_delete(key=key), robust=True
+            functools.partial(images.object_delete, key=key), robust=True
         )
     transaction.on_commit(catalog_changed)
     logger.info(

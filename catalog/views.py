@@ -10,12 +10,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import request_user
 from catalog import selectors, serializers, services
 from catalog.cache import page_cached
 from catalog.models import PriceHistory, Product, Variant
 from marketplace.errors import NotFound
 from marketplace.pagination import CursorPagination
-from orgs.permissions import IsOrgAdmin, IsOrgMember
+from orgs.permissions import IsOrgAdmin, IsOrgMember, request_membership
 from reviews.models import Review
 from reviews.serializers import ReviewSerializer
 
@@ -56,8 +57,6 @@ class _ProductScopedView(_OrgScopedView):
 
 
 class _VariantScopedView(_OrgScopedView):
-    queryset = Variant.objects.none()
-
     def get_organization_id(self) -> UUID:
         return self.variant().organization_id
 
@@ -83,7 +82,7 @@ class OrganizationProductsView(_OrgScopedView):
     @extend_schema(responses={200: serializers.ProductSerializer(many=True)})
     def get(self, request: Request, organization_id: UUID) -> Response:
         products = selectors.organization_products(
-            organization=request.membership.organization
+            organization=request_membership(request, self).organization
         )
         page = self.paginate_queryset(products)
         data = serializers.ProductSerializer(page, many=True).data
@@ -96,8 +95,8 @@ class OrganizationProductsView(_OrgScopedView):
     def post(self, request: Request, organization_id: UUID) -> Response:
         data = _validated(serializers.ProductCreateSerializer, request.data)
         product = services.product_create(
-            organization=request.membership.organization,
-            user=request.user,
+            organization=request_membership(request, self).organization,
+            user=request_user(request),
             title=data["title"],
             description=data["description"],
             is_active=data["is_active"],
@@ -196,7 +195,9 @@ class ProductVariantsView(_ProductScopedView):
     def post(self, request: Request, product_id: UUID) -> Response:
         data = _validated(serializers.VariantInputSerializer, request.data)
         variant = services.variant_create(
-            product=self.product(), user=request.user, variant=_variant_input(data)
+            product=self.product(),
+            user=request_user(request),
+            variant=_variant_input(data),
         )
         variant = selectors.variant_get(variant_id=variant.pk)
         body = serializers.VariantSerializer(variant).data
@@ -204,6 +205,7 @@ class ProductVariantsView(_ProductScopedView):
 
 
 class VariantDetailView(_VariantScopedView):
+    queryset = Variant.objects.none()
     serializer_class = serializers.VariantUpdateSerializer
 
     @extend_schema(
@@ -220,7 +222,8 @@ class VariantDetailView(_VariantScopedView):
 class PricePagination(CursorPagination):
     """Latest start first, scheduled prices on top; served by the price index."""
 
-    ordering = ("-valid_from", "-id")
+    # DRF takes a sequence of fields here; its stubs allow only one.
+    ordering = ("-valid_from", "-id")  # type: ignore[assignment]
 
 
 class VariantPricesView(_VariantScopedView):

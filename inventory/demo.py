@@ -4,6 +4,8 @@ Runs after the catalog demo, whose products start with IN movements. Safe to
 run twice: nothing is recorded once any ADJUST exists.
 """
 
+import functools
+
 from catalog.models import Variant
 from inventory.models import MovementKind, StockMovement
 from inventory.services import stock_movement_manual_record
@@ -35,20 +37,17 @@ def seed(*, stdout) -> None:
 
 def _movements(variant: Variant, number: int) -> None:
     owner = variant.organization.owner
-    common = {"variant": variant, "user": owner, "role": Role.OWNER}
-    stock_movement_manual_record(
+    record = functools.partial(
+        stock_movement_manual_record, variant=variant, user=owner, role=Role.OWNER
+    )
+    record(
         kind=MovementKind.IN,
         qty=20,
         reason="Restock from supplier",
         ref_type="invoice",
         ref_id=f"NF-{1000 + number}",
-        **common,
     )
-    stock_movement_manual_record(
-        kind=MovementKind.OUT, qty=2, reason="Sold at the shop counter", **common
-    )
+    record(kind=MovementKind.OUT, qty=2, reason="Sold at the shop counter")
     # Half the counts found a unit missing, the other half one extra.
     correction = -1 if number % 2 else 1
-    stock_movement_manual_record(
-        kind=MovementKind.ADJUST, qty=correction, reason="Monthly stock count", **common
-    )
+    record(kind=MovementKind.ADJUST, qty=correction, reason="Monthly stock count")

@@ -6,10 +6,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import request_user
 from catalog.models import Variant
 from inventory import selectors, serializers, services
 from inventory.models import MovementKind, StockBalance, StockMovement
-from orgs.permissions import IsOrgMember
+from orgs.permissions import IsOrgMember, request_membership
 
 
 class _VariantStockView(GenericAPIView):
@@ -70,8 +71,8 @@ class StockMovementsView(_VariantStockView):
         payload.is_valid(raise_exception=True)
         movement = services.stock_movement_manual_record(
             variant=self.variant,
-            user=request.user,
-            role=request.membership.role,
+            user=request_user(request),
+            role=request_membership(request, self).role,
             **payload.validated_data,
         )
         body = serializers.StockMovementSerializer(movement).data

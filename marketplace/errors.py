@@ -106,8 +106,10 @@ def _api_exception_response(exc: drf.APIException) -> Response:
         return _response(400, code, "Malformed request body.", {"body": [str(exc)]})
 
     response = _response(exc.status_code, code, _text(exc.detail))
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(max(1, int(exc.wait)))
+    if isinstance(exc, drf.Throttled):
+        wait = exc.wait  # type: ignore[attr-defined]  # missing from DRF's stubs
+        if wait is not None:
+            response["Retry-After"] = str(max(1, int(wait)))
     if isinstance(exc, drf.AuthenticationFailed) and isinstance(exc.detail, dict):
         response.data["detail"] = _text(exc.detail.get("detail", "Invalid token."))
     return response

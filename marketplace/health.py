@@ -1,11 +1,13 @@
 """Liveness and readiness probes."""
 
 import logging
+from typing import cast
 
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django_redis import get_redis_connection
+from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
 
@@ -48,5 +50,6 @@ def _redis() -> None:
 
 
 def _storage() -> None:
-    bucket = default_storage.bucket
+    # settings.STORAGES makes the default storage S3's.
+    bucket = cast(S3Storage, default_storage).bucket
     bucket.meta.client.head_bucket(Bucket=bucket.name)

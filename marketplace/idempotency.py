@@ -109,7 +109,7 @@ def _is_idempotent(view_func, method: str) -> bool:
 
 def _slot(request: HttpRequest, key: str) -> _Slot:
     credentials = request.headers.get("Authorization") or _session_or_address(request)
-    scope = "\n".join([credentials, request.method, request.path, key])
+    scope = "\n".join([credentials, request.method or "", request.path, key])
     digest = hashlib.sha256(scope.encode()).hexdigest()
     return _Slot(
         response_key=f"idem:response:{digest}",

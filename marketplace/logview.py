@@ -29,7 +29,11 @@ SOURCES = {
 
 
 class LogQuery(serializers.Serializer):
-    source = serializers.ChoiceField(choices=sorted(SOURCES), default="all")
+    # DRF's metaclass lifts declared fields off the class; the stubs see
+    # this one shadow `Field.source`.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=sorted(SOURCES), default="all"
+    )
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     start = serializers.DateTimeField(required=False)
     end = serializers.DateTimeField(required=False)

@@ -36,7 +36,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if _CLIENT_ID.match(sent) else uuid.uuid4().hex
-        request.request_id = request_id
+        # Requests take ad-hoc attributes at run time; the stubs declare none.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import ValidationError
 
+from accounts.authentication import request_user
 from marketplace.admin import ReadOnlyAdmin
 from orders.exceptions import InvalidTransition
 from orders.models import (
@@ -37,27 +38,27 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class CartItemInline(_ReadOnlyInline):
     model = CartItem
-    fields = ["variant", "qty", "price_snapshot_cents", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("variant", "qty", "price_snapshot_cents", "created_at")
+    fields = readonly_fields
 
 
 class OrderItemInline(_ReadOnlyInline):
     model = OrderItem
-    fields = ["variant", "sku", "product_title", "qty", "unit_price_cents"]
-    readonly_fields = fields
+    readonly_fields = ("variant", "sku", "product_title", "qty", "unit_price_cents")
+    fields = readonly_fields
 
 
 class OrderTransitionInline(_ReadOnlyInline):
     model = OrderTransition
-    fields = [
+    readonly_fields = (
         "sequence",
         "from_status",
         "to_status",
         "actor",
         "tracking_code",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     ordering = ["sequence"]
 
 
@@ -143,7 +144,7 @@ class OrderAdmin(ReadOnlyAdmin):
             order_transition(
                 order_id=order_id,
                 to_status=to_status,
-                actor=request.user,
+                actor=request_user(request),
                 tracking_code=tracking_code,
             )
         except InvalidTransition as refused:

@@ -117,12 +117,12 @@ async def order_event_stream(
             yield sse_format(event)
             last_sent = event["id"]
 
-        async for event in _live(pubsub, deadline):
-            if event is None:
+        async for published in _live(pubsub, deadline):
+            if published is None:
                 yield ": keep-alive\n\n"
-            elif event["id"] > last_sent:
-                yield sse_format(event)
-                last_sent = event["id"]
+            elif published["id"] > last_sent:
+                yield sse_format(published)
+                last_sent = published["id"]
     finally:
         await _close(pubsub, client)
 

@@ -10,6 +10,7 @@ Who may call, for an order that exists:
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,8 +21,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import Token
 
-from accounts.authentication import QueryTokenJWTAuthentication
+from accounts.authentication import QueryTokenJWTAuthentication, request_user
 from marketplace.errors import NotFound
 from orders import events
 from orders.models import Order
@@ -45,14 +47,14 @@ def order_access(request: Request, view: APIView) -> OrderAccess:
         order = Order.objects.filter(pk=view.kwargs["order_id"]).first()
         if order is None:
             raise NotFound()
-        membership = membership_get(
-            user=request.user, organization_id=order.organization_id
-        )
-        is_buyer = order.buyer_id == request.user.pk
+        user = request_user(request)
+        membership = membership_get(user=user, organization_id=order.organization_id)
+        is_buyer = order.buyer_id == user.pk
         if not is_buyer and membership is None:
             raise NotFound()
         access = OrderAccess(order=order, is_buyer=is_buyer, membership=membership)
-        request.order_access = access
+        # Requests take ad-hoc attributes at run time; the stubs declare none.
+        request.order_access = access  # type: ignore[attr-defined]
     return access
 
 
@@ -99,7 +101,7 @@ class OrderCancelView(_OrderActionView):
 
     @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request: Request, order_id) -> Response:
-        order = transitions.order_cancel(order_id=order_id, actor=request.user)
+        order = transitions.order_cancel(order_id=order_id, actor=request_user(request))
         return self.respond(order)
 
 
@@ -111,7 +113,7 @@ class OrderConfirmDeliveryView(_OrderActionView):
     @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request: Request, order_id) -> Response:
         order = transitions.order_confirm_delivery(
-            order_id=order_id, actor=request.user
+            order_id=order_id, actor=request_user(request)
         )
         return self.respond(order)
 
@@ -123,7 +125,9 @@ class OrderMarkPaidView(_OrderActionView):
 
     @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request: Request, order_id) -> Response:
-        order = transitions.order_mark_paid(order_id=order_id, actor=request.user)
+        order = transitions.order_mark_paid(
+            order_id=order_id, actor=request_user(request)
+        )
         return self.respond(order)
 
 
@@ -138,7 +142,7 @@ class OrderShipView(_OrderActionView):
         body.is_valid(raise_exception=True)
         order = transitions.order_ship(
             order_id=order_id,
-            actor=request.user,
+            actor=request_user(request),
             tracking_code=body.validated_data["tracking_code"],
         )
         return self.respond(order)
@@ -170,11 +174,13 @@ class OrderEventsView(APIView):
     )
     def get(self, request: Request, order_id) -> StreamingHttpResponse:
         order = order_access(request, self).order
+        # DRF's stubs expect its own token model; the JWT authenticator sets this.
+        token = cast(Token, request.auth)
         events.connection_release()
         stream = events.order_event_stream(
             order=order,
             last_event_id=_last_event_id(request),
-            deadline=float(request.auth["exp"]),
+            deadline=float(token["exp"]),
         )
         response = StreamingHttpResponse(stream, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"

@@ -6,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import request_user
 from marketplace.idempotency import HEADER, parse_key
 from orders import selectors, serializers
 from orders.models import Cart, CartItem, Order, OrderStatus
@@ -42,7 +43,9 @@ class CartView(GenericAPIView):
 
     @extend_schema(responses={200: serializers.CartSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.carts_open_list(buyer=request.user))
+        page = self.paginate_queryset(
+            selectors.carts_open_list(buyer=request_user(request))
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -67,7 +70,7 @@ class CartItemsView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(serializers.CartItemAddSerializer, request)
-        cart = cart_services.cart_item_add(buyer=request.user, **data)
+        cart = cart_services.cart_item_add(buyer=request_user(request), **data)
         return Response(self.get_serializer(cart).data, status=status.HTTP_201_CREATED)
 
 
@@ -89,13 +92,13 @@ class CartItemView(GenericAPIView):
     def patch(self, request: Request, item_id) -> Response:
         data = _validated(serializers.CartItemUpdateSerializer, request)
         cart = cart_services.cart_item_update(
-            buyer=request.user, item_id=item_id, qty=data["qty"]
+            buyer=request_user(request), item_id=item_id, qty=data["qty"]
         )
         return Response(self.get_serializer(cart).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, item_id) -> Response:
-        cart_services.cart_item_remove(buyer=request.user, item_id=item_id)
+        cart_services.cart_item_remove(buyer=request_user(request), item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -113,7 +116,7 @@ class OrdersView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         orders = selectors.orders_of_buyer(
-            buyer=request.user, status=_status_filter(request)
+            buyer=request_user(request), status=_status_filter(request)
         )
         page = self.paginate_queryset(orders)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -133,7 +136,7 @@ class OrdersView(GenericAPIView):
         data = _validated(serializers.CheckoutSerializer, request)
         raw_key = request.headers.get(HEADER)
         order = order_checkout(
-            buyer=request.user,
+            buyer=request_user(request),
             idempotency_key=parse_key(raw_key) if raw_key is not None else None,
             **data,
         )
@@ -148,7 +151,9 @@ class OrderView(GenericAPIView):
     serializer_class = serializers.OrderSerializer
 
     def get(self, request: Request, order_id) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=order_id)
+        order = selectors.order_get_visible(
+            user=request_user(request), order_id=order_id
+        )
         return Response(self.get_serializer(order).data)
 
 

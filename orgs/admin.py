@@ -6,6 +6,8 @@ invitation: ownership changes only through transfer, invitations are made
 by their service, and deletion is the O-05 soft delete.
 """
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -21,6 +23,13 @@ from orgs.models import (
     Role,
 )
 from orgs.services import invitations, members, organizations
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MemberTotal(TypedDict):
+    member_total: int
 
 
 class MembershipInlineForm(forms.ModelForm):
@@ -38,7 +47,9 @@ class MembershipInlineForm(forms.ModelForm):
             for field in self.fields.values():
                 field.disabled = True
             return
-        self.fields["role"].choices = ASSIGNABLE_ROLE_CHOICES
+        # The model field's choices make it a TypedChoiceField.
+        role = cast(forms.TypedChoiceField, self.fields["role"])
+        role.choices = ASSIGNABLE_ROLE_CHOICES
         if existing:
             self.fields["user"].disabled = True
 
@@ -84,7 +95,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(member_total=Count("memberships"))
 
     @admin.display(description="members", ordering="member_total")
-    def member_count(self, organization: Organization) -> int:
+    def member_count(
+        self, organization: "WithAnnotations[Organization, MemberTotal]"
+    ) -> int:
         return organization.member_total
 
     def has_add_permission(self, request) -> bool:

@@ -15,13 +15,16 @@ class Role(models.TextChoices):
 ASSIGNABLE_ROLES = (Role.ADMIN, Role.MEMBER)
 ASSIGNABLE_ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
 
-# M-02: a higher rank may do everything a lower one may.
-ROLE_RANK = {Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+SLUG_MAX_LENGTH = 60
+
+# M-02: a higher rank may do everything a lower one may. Keyed by str: a
+# membership's role loads from the database as a plain string.
+ROLE_RANK: dict[str, int] = {Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
 class Organization(TimestampedModel):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
     # Mirrors the OWNER membership so O-02 and U-08 are one indexed lookup.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

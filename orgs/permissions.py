@@ -3,7 +3,7 @@
 A view that uses them implements `get_organization_id()`, returning the id of
 the organization that owns the resource addressed (raising NotFound when the
 resource does not exist). The caller's membership is resolved once per
-request and kept as `request.membership` for the view to use.
+request; the view reads it with `request_membership(request, view)`.
 
 Non-members get 404, so the resource's existence is not revealed; members
 whose role is too low get 403; anonymous callers get 401.
@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from accounts.authentication import request_user
 from orgs.models import ROLE_RANK, Membership, Role
 from orgs.selectors import membership_get
 
@@ -22,11 +23,12 @@ def request_membership(request: Request, view) -> Membership:
     membership = getattr(request, "membership", None)
     if membership is None:
         membership = membership_get(
-            user=request.user, organization_id=view.get_organization_id()
+            user=request_user(request), organization_id=view.get_organization_id()
         )
         if membership is None:
             raise NotFound()
-        request.membership = membership
+        # Requests take ad-hoc attributes at run time; the stubs declare none.
+        request.membership = membership  # type: ignore[attr-defined]
     return membership
 
 

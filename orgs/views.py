@@ -14,33 +14,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import request_user
 from orgs import selectors, serializers
 from orgs.models import Invitation, Membership, Organization
-from orgs.permissions import IsOrgAdmin, IsOrgMember, IsOrgOwner
+from orgs.permissions import IsOrgAdmin, IsOrgMember, IsOrgOwner, request_membership
 from orgs.services import invitations, members, organizations
 
 
-class _OrganizationScoped:
+class _OrganizationScoped(APIView):
     """Views addressed by /organizations/{organization_id}/...
 
     `method_permissions` maps an HTTP method to the role it needs; any other
     method needs membership, so outsiders get 404 before a 405.
     """
 
-    kwargs: dict
-    request: Request
     method_permissions: dict[str, type[BasePermission]] = {}
 
     def get_organization_id(self) -> UUID:
         return self.kwargs["organization_id"]
 
     def get_permissions(self) -> list[BasePermission]:
-        permission = self.method_permissions.get(self.request.method, IsOrgMember)
+        method = self.request.method or ""
+        permission = self.method_permissions.get(method, IsOrgMember)
         return [permission()]
 
     @property
     def organization(self) -> Organization:
-        return self.request.membership.organization
+        return request_membership(self.request, self).organization
 
 
 def _validated(serializer_class, data) -> dict:
@@ -59,7 +59,7 @@ class OrganizationListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organization.objects.none()
-        return selectors.organizations_of_user(user=self.request.user)
+        return selectors.organizations_of_user(user=request_user(self.request))
 
     @extend_schema(
         request=serializers.OrganizationWriteSerializer,
@@ -67,12 +67,14 @@ class OrganizationListView(generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(serializers.OrganizationWriteSerializer, request.data)
-        organization = organizations.organization_create(user=request.user, **data)
+        organization = organizations.organization_create(
+            user=request_user(request), **data
+        )
         body = serializers.OrganizationSerializer(organization).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class OrganizationDetailView(_OrganizationScoped, APIView):
+class OrganizationDetailView(_OrganizationScoped):
     """One organization: read (MEMBER), rename or delete (OWNER)."""
 
     method_permissions = {"GET": IsOrgMember, "PATCH": IsOrgOwner, "DELETE": IsOrgOwner}
@@ -88,19 +90,19 @@ class OrganizationDetailView(_OrganizationScoped, APIView):
     def patch(self, request: Request, organization_id: UUID) -> Response:
         data = _validated(serializers.OrganizationUpdateSerializer, request.data)
         organization = organizations.organization_update(
-            organization_id=organization_id, actor=request.user, **data
+            organization_id=organization_id, actor=request_user(request), **data
         )
         return Response(serializers.OrganizationSerializer(organization).data)
 
     @extend_schema(responses={202: None})
     def delete(self, request: Request, organization_id: UUID) -> Response:
         organizations.organization_delete(
-            organization_id=organization_id, user=request.user
+            organization_id=organization_id, user=request_user(request)
         )
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
-class TransferOwnershipView(_OrganizationScoped, APIView):
+class TransferOwnershipView(_OrganizationScoped):
     """O-04: the OWNER hands the organization to another member."""
 
     method_permissions = {"POST": IsOrgOwner}
@@ -115,7 +117,7 @@ class TransferOwnershipView(_OrganizationScoped, APIView):
         organization = organizations.organization_transfer(
             organization_id=organization_id,
             target_user_id=data["user_id"],
-            actor=request.user,
+            actor=request_user(request),
         )
         return Response(serializers.OrganizationSerializer(organization).data)
 
@@ -132,7 +134,7 @@ class MemberListView(_OrganizationScoped, generics.ListAPIView):
         return selectors.members_of(organization=self.organization)
 
 
-class MemberDetailView(_OrganizationScoped, APIView):
+class MemberDetailView(_OrganizationScoped):
     """M-06 role changes and M-08 removal, by the OWNER."""
 
     method_permissions = {"PATCH": IsOrgOwner, "DELETE": IsOrgOwner}
@@ -147,7 +149,7 @@ class MemberDetailView(_OrganizationScoped, APIView):
             organization_id=organization_id,
             user_id=user_id,
             role=data["role"],
-            actor=request.user,
+            actor=request_user(request),
         )
         return Response(serializers.MemberSerializer(membership).data)
 
@@ -156,22 +158,23 @@ class MemberDetailView(_OrganizationScoped, APIView):
         self, request: Request, organization_id: UUID, user_id: UUID
     ) -> Response:
         members.membership_remove(
-            organization_id=organization_id, user_id=user_id, actor=request.user
+            organization_id=organization_id,
+            user_id=user_id,
+            actor=request_user(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberLeaveView(_OrganizationScoped, APIView):
+class MemberLeaveView(_OrganizationScoped):
     """M-08: a member leaves; the OWNER cannot."""
 
     method_permissions = {"DELETE": IsOrgMember}
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, organization_id: UUID) -> Response:
+        user = request_user(request)
         members.membership_remove(
-            organization_id=organization_id,
-            user_id=request.user.pk,
-            actor=request.user,
+            organization_id=organization_id, user_id=user.id, actor=user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -208,13 +211,13 @@ class InvitationListView(_OrganizationScoped, generics.ListAPIView):
     def post(self, request: Request, organization_id: UUID) -> Response:
         data = _validated(serializers.InvitationCreateSerializer, request.data)
         issued = invitations.invitation_create(
-            organization_id=organization_id, inviter=request.user, **data
+            organization_id=organization_id, inviter=request_user(request), **data
         )
         body = serializers.InvitationSerializer(issued.invitation).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class InvitationDetailView(_OrganizationScoped, APIView):
+class InvitationDetailView(_OrganizationScoped):
     """I-07: revoke a PENDING invitation."""
 
     method_permissions = {"DELETE": IsOrgAdmin}
@@ -226,7 +229,7 @@ class InvitationDetailView(_OrganizationScoped, APIView):
         invitations.invitation_revoke(
             organization_id=organization_id,
             invitation_id=invitation_id,
-            actor=request.user,
+            actor=request_user(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -238,7 +241,9 @@ class InvitationAcceptView(APIView):
 
     @extend_schema(request=None, responses={200: serializers.MemberSerializer})
     def post(self, request: Request, token: str) -> Response:
-        membership = invitations.invitation_accept(token=token, user=request.user)
+        membership = invitations.invitation_accept(
+            token=token, user=request_user(request)
+        )
         return Response(serializers.MemberSerializer(membership).data)
 
 
@@ -247,5 +252,5 @@ class InvitationRejectView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, token: str) -> Response:
-        invitations.invitation_reject(token=token, user=request.user)
+        invitations.invitation_reject(token=token, user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

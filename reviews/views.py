@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import request_user
 from reviews import selectors, services
 from reviews.models import Review
 from reviews.serializers import ReviewCreateSerializer, ReviewSerializer
@@ -37,7 +38,7 @@ class VariantReviewsView(GenericAPIView):
         body.is_valid(raise_exception=True)
         variant = selectors.variant_public_get(variant_id=variant_id)
         review = services.review_create(
-            user=request.user, variant=variant, **body.validated_data
+            user=request_user(request), variant=variant, **body.validated_data
         )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LOCALHOST = "127.0.0.1"
@@ -59,9 +59,7 @@ def spawn(
     )
 
 
-def stop_process(
-    process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT
-) -> None:
+def stop_process(process: subprocess.Popen[Any], timeout: float = STOP_TIMEOUT) -> None:
     """Ask ``process`` to stop, kill it after ``timeout``, then sweep its group."""
     if process.poll() is None:
         process.terminate()
@@ -75,7 +73,7 @@ def stop_process(
     kill_group(process)
 
 
-def kill_group(process: subprocess.Popen[bytes]) -> None:
+def kill_group(process: subprocess.Popen[Any]) -> None:
     """Kill whatever is left in the process group that ``process`` leads."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -86,7 +84,7 @@ class Signals:
 
     def __init__(self) -> None:
         self.count = 0
-        self.foreground: subprocess.Popen[bytes] | None = None
+        self.foreground: subprocess.Popen[Any] | None = None
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self.handle)
 

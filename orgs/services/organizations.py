@@ -13,7 +13,13 @@ from catalog.cache import catalog_changed
 from marketplace.tasks import enqueue_on_commit
 from orgs import tasks
 from orgs.exceptions import AlreadyOwner, NotAMember, SlugTaken
-from orgs.models import InvitationStatus, Membership, Organization, Role
+from orgs.models import (
+    SLUG_MAX_LENGTH,
+    InvitationStatus,
+    Membership,
+    Organization,
+    Role,
+)
 from orgs.services.locks import (
     memberships_cap_check,
     organization_lock,
@@ -24,8 +30,7 @@ from orgs.services.locks import (
 
 logger = logging.getLogger(__name__)
 
-_SLUG_MAX = Organization._meta.get_field("slug").max_length
-_SLUG_BASE_MAX = _SLUG_MAX - 5  # room for "-" and a four-character suffix
+_SLUG_BASE_MAX = SLUG_MAX_LENGTH - 5  # room for "-" and a four-character suffix
 
 
 def organization_create(
