@@ -85,10 +85,6 @@ def bench_env(base: dict[str, str]) -> dict[str, str]:
         "RATE_LIMIT_AUTH": UNLIMITED,
         "LOGS_DIR": str(LOG_DIR),
         "CATALOG_CACHE_ENABLED": "1",
-        # Under ASGI each request's sync code runs in a new thread, so a
-        # persistent connection is never reused: it lingers until the
-        # server runs out of PostgreSQL connections (503s under load).
-        "DB_CONN_MAX_AGE": "0",
     }
 
 

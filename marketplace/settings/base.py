@@ -93,13 +93,24 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/marketplace"),
-        # Under ASGI each request's sync code may run on a new thread, so a
-        # persistent connection is rarely reused and they pile up until
-        # PostgreSQL refuses more: close each at the end of its request.
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
+# Under ASGI each request's sync code may run on a new thread, so Django's
+# persistent connections are rarely reused and pile up until PostgreSQL
+# refuses more, while opening one per request costs milliseconds. A pool per
+# process lends each request a connection and takes it back at the end.
+# DB_POOL_MAX_SIZE=0 turns it off (one connection per request), e.g. behind
+# PgBouncer in transaction mode. A request that waits DB_POOL_TIMEOUT seconds
+# for a connection (the database is down, or the pool exhausted) gets a 503.
+DB_POOL_MAX_SIZE = int(env("DB_POOL_MAX_SIZE", "20"))
+DB_POOL_TIMEOUT = float(env("DB_POOL_TIMEOUT", "5"))
+if DB_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": DB_POOL_TIMEOUT,
+    }
 # Metrics per query and per connection come from django-prometheus' wrapper.
 DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 

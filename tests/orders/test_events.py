@@ -55,8 +55,9 @@ def _start(port: int, log: Path) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
-        # No connection outlives a request, so the test database can be dropped.
-        "DB_CONN_MAX_AGE": "0",
+        # No pooled connection outlives a request, so the test database can
+        # be dropped at the end of the session.
+        "DB_POOL_MAX_SIZE": "0",
     }
     command = [
         sys.executable,
