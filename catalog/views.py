@@ -1,5 +1,6 @@
 """The public catalog and the seller endpoints for products, variants and images."""
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -260,6 +261,17 @@ def _request_key(request: Request) -> str:
     return f"{request.build_absolute_uri(request.path)}?{query}"
 
 
+def _cached_response(request: Request, build: Callable[[], dict]) -> Response:
+    """Answer a public catalog read from the page cache, building it on a miss."""
+    return Response(
+        page_cached(
+            request_key=_request_key(request),
+            build=build,
+            seconds_until_change=selectors.seconds_until_next_price,
+        )
+    )
+
+
 CATALOG_FILTERS = [
     OpenApiParameter("q", str, description="Words in the title or description."),
     OpenApiParameter("organization", str, description="The seller's slug."),
@@ -294,13 +306,7 @@ class CatalogView(GenericAPIView):
             data = serializers.CatalogEntrySerializer(page, many=True).data
             return self.get_paginated_response(data).data
 
-        return Response(
-            page_cached(
-                request_key=_request_key(request),
-                build=build,
-                seconds_until_change=selectors.seconds_until_next_price,
-            )
-        )
+        return _cached_response(request, build)
 
 
 class CatalogProductView(GenericAPIView):
@@ -314,13 +320,7 @@ class CatalogProductView(GenericAPIView):
             product = selectors.catalog_product_get(product_id=product_id)
             return serializers.CatalogDetailSerializer(product).data
 
-        return Response(
-            page_cached(
-                request_key=_request_key(request),
-                build=build,
-                seconds_until_change=selectors.seconds_until_next_price,
-            )
-        )
+        return _cached_response(request, build)
 
 
 class CatalogProductReviewsView(GenericAPIView):

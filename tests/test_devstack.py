@@ -90,6 +90,7 @@ def test_free_port_can_be_bound() -> None:
 
     with socket.socket() as sock:
         sock.bind((processes.LOCALHOST, port))
+        assert sock.getsockname()[1] == port
 
 
 @pytest.mark.parametrize(
