@@ -6,28 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'description', config='simple'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="product",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "description", config="simple"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='pricehistory',
-            index=models.Index(fields=['valid_from'], name='price_valid_from'),
+            model_name="pricehistory",
+            index=models.Index(fields=["valid_from"], name="price_valid_from"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='product_search_vector'),
+            model_name="product",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="product_search_vector"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', '-id'], name='product_org_newest'),
+            model_name="product",
+            index=models.Index(
+                fields=["organization", "-id"], name="product_org_newest"
+            ),
         ),
     ]

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
-        ('orgs', '0002_constraints_and_list_indexes'),
+        ("orders", "0001_initial"),
+        ("orgs", "0002_constraints_and_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['buyer', '-id'], name='orders_orde_buyer_i_272298_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["buyer", "-id"], name="orders_orde_buyer_i_272298_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['organization', '-id'], name='orders_orde_organiz_61b355_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["organization", "-id"], name="orders_orde_organiz_61b355_idx"
+            ),
         ),
     ]
