@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts import serializers, services, tokens
 from accounts.authentication import request_user
 from marketplace.throttling import AnonRateThrottle, AuthRateThrottle
+from marketplace.validation import validated
 
 
 class SignupView(APIView):
@@ -24,7 +25,7 @@ class SignupView(APIView):
         responses={201: serializers.SignupResponseSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.SignupSerializer, request)
+        data = validated(serializers.SignupSerializer, request.data)
         user, pair = services.user_signup(**data)
         body = {"user_id": str(user.pk), **asdict(pair)}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -41,7 +42,7 @@ class LoginView(APIView):
         responses={200: serializers.TokenPairSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.LoginSerializer, request)
+        data = validated(serializers.LoginSerializer, request.data)
         pair = services.user_login(**data)
         return Response(asdict(pair))
 
@@ -57,7 +58,7 @@ class RefreshView(APIView):
         responses={200: serializers.TokenPairSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.RefreshSerializer, request)
+        data = validated(serializers.RefreshSerializer, request.data)
         pair = tokens.token_pair_rotate(refresh_token=data["refresh_token"])
         return Response(asdict(pair))
 
@@ -67,7 +68,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=serializers.LogoutSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.LogoutSerializer, request)
+        data = validated(serializers.LogoutSerializer, request.data)
         services.user_logout(
             user=request_user(request),
             access_token=request.auth,
@@ -88,7 +89,7 @@ class MeView(APIView):
         responses={200: serializers.UserSerializer},
     )
     def patch(self, request: Request) -> Response:
-        data = _validated(serializers.UserUpdateSerializer, request)
+        data = validated(serializers.UserUpdateSerializer, request.data)
         user = services.user_update(user=request_user(request), **data)
         return Response(serializers.UserSerializer(user).data)
 
@@ -96,9 +97,3 @@ class MeView(APIView):
     def delete(self, request: Request) -> Response:
         services.user_deactivate(user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _validated(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

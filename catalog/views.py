@@ -17,15 +17,10 @@ from catalog.cache import page_cached
 from catalog.models import PriceHistory, Product, Variant
 from marketplace.errors import NotFound
 from marketplace.pagination import CursorPagination
+from marketplace.validation import validated
 from orgs.permissions import IsOrgAdmin, IsOrgMember, request_membership
 from reviews.models import Review
 from reviews.serializers import ReviewSerializer
-
-
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _variant_input(data: dict) -> services.VariantInput:
@@ -94,7 +89,7 @@ class OrganizationProductsView(_OrgScopedView):
         responses={201: serializers.ProductSerializer},
     )
     def post(self, request: Request, organization_id: UUID) -> Response:
-        data = _validated(serializers.ProductCreateSerializer, request.data)
+        data = validated(serializers.ProductCreateSerializer, request.data)
         product = services.product_create(
             organization=request_membership(request, self).organization,
             user=request_user(request),
@@ -120,7 +115,7 @@ class ProductDetailView(_ProductScopedView):
         responses={200: serializers.ProductSerializer},
     )
     def patch(self, request: Request, product_id: UUID) -> Response:
-        data = _validated(serializers.ProductUpdateSerializer, request.data)
+        data = validated(serializers.ProductUpdateSerializer, request.data)
         services.product_update(product=self.product(), **data)
         return Response(serializers.ProductSerializer(self.product()).data)
 
@@ -143,7 +138,7 @@ class ImagePresignView(_ProductScopedView):
         responses={200: serializers.UploadTicketSerializer},
     )
     def post(self, request: Request, product_id: UUID) -> Response:
-        data = _validated(serializers.PresignSerializer, request.data)
+        data = validated(serializers.PresignSerializer, request.data)
         ticket = services.image_upload_presign(
             product=self.product(), content_type=data["content_type"]
         )
@@ -168,7 +163,7 @@ class ProductImagesView(_ProductScopedView):
         responses={200: serializers.ProductSerializer},
     )
     def patch(self, request: Request, product_id: UUID) -> Response:
-        data = _validated(serializers.ImageKeysSerializer, request.data)
+        data = validated(serializers.ImageKeysSerializer, request.data)
         services.product_images_set(
             product=self.product(), image_keys=data["image_keys"]
         )
@@ -194,7 +189,7 @@ class ProductVariantsView(_ProductScopedView):
         responses={201: serializers.VariantSerializer},
     )
     def post(self, request: Request, product_id: UUID) -> Response:
-        data = _validated(serializers.VariantInputSerializer, request.data)
+        data = validated(serializers.VariantInputSerializer, request.data)
         variant = services.variant_create(
             product=self.product(),
             user=request_user(request),
@@ -214,7 +209,7 @@ class VariantDetailView(_VariantScopedView):
         responses={200: serializers.VariantSerializer},
     )
     def patch(self, request: Request, variant_id: UUID) -> Response:
-        data = _validated(serializers.VariantUpdateSerializer, request.data)
+        data = validated(serializers.VariantUpdateSerializer, request.data)
         services.variant_update(variant=self.variant(), attributes=data["attributes"])
         variant = selectors.variant_get(variant_id=variant_id)
         return Response(serializers.VariantSerializer(variant).data)
@@ -246,7 +241,7 @@ class VariantPricesView(_VariantScopedView):
         responses={201: serializers.PriceSerializer},
     )
     def post(self, request: Request, variant_id: UUID) -> Response:
-        data = _validated(serializers.PriceCreateSerializer, request.data)
+        data = validated(serializers.PriceCreateSerializer, request.data)
         price = services.price_add(variant=self.variant(), **data)
         body = serializers.PriceSerializer(price).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -292,7 +287,7 @@ class CatalogView(GenericAPIView):
         responses={200: serializers.CatalogEntrySerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        filters = _validated(serializers.CatalogFilterSerializer, request.query_params)
+        filters = validated(serializers.CatalogFilterSerializer, request.query_params)
 
         def build() -> dict:
             products = selectors.catalog_products_filter(

@@ -10,6 +10,7 @@ from accounts.authentication import request_user
 from catalog.models import Variant
 from inventory import selectors, serializers, services
 from inventory.models import MovementKind, StockBalance, StockMovement
+from marketplace.validation import validated
 from orgs.permissions import IsOrgMember, request_membership
 
 
@@ -67,13 +68,12 @@ class StockMovementsView(_VariantStockView):
         ),
     )
     def post(self, request: Request, variant_id) -> Response:
-        payload = serializers.StockMovementCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(serializers.StockMovementCreateSerializer, request.data)
         movement = services.stock_movement_manual_record(
             variant=self.variant,
             user=request_user(request),
             role=request_membership(request, self).role,
-            **payload.validated_data,
+            **payload,
         )
         body = serializers.StockMovementSerializer(movement).data
         return Response(body, status=status.HTTP_201_CREATED)

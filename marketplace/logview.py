@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from marketplace.errors import NotFound
 from marketplace.pagination import LogPagination
+from marketplace.validation import validated
 
 SOURCES = {
     "debug": ["debug.log"],
@@ -68,10 +69,9 @@ class LogView(APIView):
     )
     def get(self, request: Request) -> Response:
         _check_token(request)
-        query = LogQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(LogQuery, request.query_params)
 
-        entries = read_entries(Path(settings.LOGS_DIR), **query.validated_data)
+        entries = read_entries(Path(settings.LOGS_DIR), **query)
 
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self)

@@ -25,6 +25,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from accounts.authentication import QueryTokenJWTAuthentication, request_user
 from marketplace.errors import NotFound
+from marketplace.validation import validated
 from orders import events
 from orders.models import Order
 from orders.serializers import OrderSerializer
@@ -138,12 +139,11 @@ class OrderShipView(_OrderActionView):
 
     @extend_schema(request=ShipSerializer, responses={200: OrderSerializer})
     def post(self, request: Request, order_id) -> Response:
-        body = ShipSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ShipSerializer, request.data)
         order = transitions.order_ship(
             order_id=order_id,
             actor=request_user(request),
-            tracking_code=body.validated_data["tracking_code"],
+            tracking_code=body["tracking_code"],
         )
         return self.respond(order)
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.authentication import request_user
 from marketplace.idempotency import HEADER, parse_key
+from marketplace.validation import validated
 from orders import selectors, serializers
 from orders.models import Cart, CartItem, Order, OrderStatus
 from orders.services import cart as cart_services
@@ -17,12 +18,6 @@ from orgs.permissions import IsOrgMember
 STATUS_PARAMETER = OpenApiParameter(
     "status", OpenApiTypes.STR, enum=OrderStatus.values, required=False
 )
-
-
-def _validated(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _status_filter(request: Request) -> str | None:
@@ -69,7 +64,7 @@ class CartItemsView(GenericAPIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.CartItemAddSerializer, request)
+        data = validated(serializers.CartItemAddSerializer, request.data)
         cart = cart_services.cart_item_add(buyer=request_user(request), **data)
         return Response(self.get_serializer(cart).data, status=status.HTTP_201_CREATED)
 
@@ -90,7 +85,7 @@ class CartItemView(GenericAPIView):
         ),
     )
     def patch(self, request: Request, item_id) -> Response:
-        data = _validated(serializers.CartItemUpdateSerializer, request)
+        data = validated(serializers.CartItemUpdateSerializer, request.data)
         cart = cart_services.cart_item_update(
             buyer=request_user(request), item_id=item_id, qty=data["qty"]
         )
@@ -133,7 +128,7 @@ class OrdersView(GenericAPIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.CheckoutSerializer, request)
+        data = validated(serializers.CheckoutSerializer, request.data)
         raw_key = request.headers.get(HEADER)
         order = order_checkout(
             buyer=request_user(request),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import request_user
+from marketplace.validation import validated
 from orgs import selectors, serializers
 from orgs.models import Invitation, Membership, Organization
 from orgs.permissions import IsOrgAdmin, IsOrgMember, IsOrgOwner, request_membership
@@ -43,12 +44,6 @@ class _OrganizationScoped(APIView):
         return request_membership(self.request, self).organization
 
 
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class OrganizationListView(generics.ListAPIView):
     """The caller's organizations (with its role), and O-01 creation."""
 
@@ -66,7 +61,7 @@ class OrganizationListView(generics.ListAPIView):
         responses={201: serializers.OrganizationSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(serializers.OrganizationWriteSerializer, request.data)
+        data = validated(serializers.OrganizationWriteSerializer, request.data)
         organization = organizations.organization_create(
             user=request_user(request), **data
         )
@@ -88,7 +83,7 @@ class OrganizationDetailView(_OrganizationScoped):
         responses={200: serializers.OrganizationSerializer},
     )
     def patch(self, request: Request, organization_id: UUID) -> Response:
-        data = _validated(serializers.OrganizationUpdateSerializer, request.data)
+        data = validated(serializers.OrganizationUpdateSerializer, request.data)
         organization = organizations.organization_update(
             organization_id=organization_id, actor=request_user(request), **data
         )
@@ -113,7 +108,7 @@ class TransferOwnershipView(_OrganizationScoped):
         responses={200: serializers.OrganizationSerializer},
     )
     def post(self, request: Request, organization_id: UUID) -> Response:
-        data = _validated(serializers.TransferOwnershipSerializer, request.data)
+        data = validated(serializers.TransferOwnershipSerializer, request.data)
         organization = organizations.organization_transfer(
             organization_id=organization_id,
             target_user_id=data["user_id"],
@@ -144,7 +139,7 @@ class MemberDetailView(_OrganizationScoped):
         responses={200: serializers.MemberSerializer},
     )
     def patch(self, request: Request, organization_id: UUID, user_id: UUID) -> Response:
-        data = _validated(serializers.RoleChangeSerializer, request.data)
+        data = validated(serializers.RoleChangeSerializer, request.data)
         membership = members.membership_role_change(
             organization_id=organization_id,
             user_id=user_id,
@@ -189,7 +184,7 @@ class InvitationListView(_OrganizationScoped, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        query = _validated(serializers.InvitationFilterSerializer, self.request.GET)
+        query = validated(serializers.InvitationFilterSerializer, self.request.GET)
         return selectors.invitations_of(
             organization=self.organization, status=query.get("status")
         )
@@ -209,7 +204,7 @@ class InvitationListView(_OrganizationScoped, generics.ListAPIView):
         responses={201: serializers.InvitationSerializer},
     )
     def post(self, request: Request, organization_id: UUID) -> Response:
-        data = _validated(serializers.InvitationCreateSerializer, request.data)
+        data = validated(serializers.InvitationCreateSerializer, request.data)
         issued = invitations.invitation_create(
             organization_id=organization_id, inviter=request_user(request), **data
         )

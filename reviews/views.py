@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import request_user
+from marketplace.validation import validated
 from reviews import selectors, services
 from reviews.models import Review
 from reviews.serializers import ReviewCreateSerializer, ReviewSerializer
@@ -34,11 +35,10 @@ class VariantReviewsView(GenericAPIView):
 
     @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
     def post(self, request: Request, variant_id) -> Response:
-        body = ReviewCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ReviewCreateSerializer, request.data)
         variant = selectors.variant_public_get(variant_id=variant_id)
         review = services.review_create(
-            user=request_user(request), variant=variant, **body.validated_data
+            user=request_user(request), variant=variant, **body
         )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
