@@ -1,65 +1,15 @@
 """Drill: Redis dies under load and comes back empty."""
 
-import json
-import time
-
 import pytest
 
-from tests.drills.checks import (
-    answers_assert_expected,
-    orders_assert_booked_once,
-    server_assert_no_unhandled_errors,
-    stock_assert_consistent,
-)
-from tests.drills.load import Ledger, shoppers_start, shoppers_stop
-from tests.drills.stack import run_script
-
-SHOPPERS = 6
-STOCK = 10_000
-OUTAGE_SECONDS = 4.0
-# After Redis is back, answers from requests started later than this must
-# all succeed: the app reconnects by itself.
-RECOVERY_SECONDS = 3.0
+from tests.drills.outage import outage_under_load_assert_survived
 
 
 @pytest.mark.drill
 def test_redis_killed_under_load_answers_503_then_recovers_without_double_booking(
     drill, app
 ):
-    # Given buyers checking out in a loop
-    seed = json.loads(
-        run_script(
-            drill.env,
-            "from tests.drills.scenario import shop_seed; "
-            f"shop_seed(buyers={SHOPPERS}, stock={STOCK})",
-        )
+    # Killed, so it loses every key, then started again on the same port.
+    outage_under_load_assert_survived(
+        drill, app, stop=drill.redis.kill, start=drill.redis.start, outage_seconds=4.0
     )
-    ledger = Ledger()
-    shoppers = shoppers_start(
-        app.base_url, seed["buyer_tokens"], seed["variant_id"], ledger
-    )
-
-    # When Redis is killed (losing every key) and started again
-    try:
-        time.sleep(3)
-        drill.redis.kill()
-        down_at = time.monotonic()
-        time.sleep(OUTAGE_SECONDS)
-        drill.redis.start()
-        up_at = time.monotonic()
-        time.sleep(6)
-    finally:
-        shoppers_stop(shoppers, timeout=60)
-
-    # Then every answer was in the contract, 503 while Redis was down
-    answers_assert_expected(ledger)
-    server_assert_no_unhandled_errors(drill)
-    during = [a for a in ledger.answers if down_at <= a.started < up_at]
-    assert any(a.status == 503 for a in during), ledger.summary()
-    after = [a for a in ledger.answers if a.started >= up_at + RECOVERY_SECONDS]
-    assert after and all(a.status in (200, 201) for a in after), ledger.summary()
-
-    # And no checkout booked twice, and stock agrees with the ledger
-    assert ledger.placed
-    orders_assert_booked_once(drill, ledger)
-    stock_assert_consistent(drill)
